@@ -1,0 +1,161 @@
+// Shared parsing helpers for /proc and /sys text.
+#include "collectors/parse.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+namespace opsagent::collectors {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'; }
+
+Error ErrnoError(const std::string& what, const std::string& path, int err) {
+  return Error{what + " " + path + ": " + std::strerror(err)};
+}
+
+// Reads until EOF into `out`; procfs files report size 0, so the size is never trusted.
+Status ReadFd(int fd, const std::string& path, std::string& out) {
+  out.clear();
+  std::size_t used = 0;
+  for (;;) {
+    if (out.size() - used < 4096) {
+      if (out.size() >= kMaxFileBytes) return Error{"file too large: " + path};
+      out.resize(out.size() < 4096 ? 8192 : out.size() * 2);
+    }
+    ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      out.resize(used);
+      return ErrnoError("read", path, err);
+    }
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  out.resize(used);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadFile(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("open", path, errno);
+  Status status = ReadFd(fd, path, out);
+  ::close(fd);
+  return status;
+}
+
+Result<bool> ReadOptionalFile(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    return ErrnoError("open", path, errno);
+  }
+  Status status = ReadFd(fd, path, out);
+  ::close(fd);
+  if (!status.ok()) return Error{status.message()};
+  return true;
+}
+
+Result<std::string> ReadTrimmedFile(const std::string& path) {
+  std::string content;
+  Status status = ReadFile(path, content);
+  if (!status.ok()) return Error{status.message()};
+  return std::string(Trim(content));
+}
+
+bool NextLine(std::string_view& rest, std::string_view& line) {
+  if (rest.empty()) return false;
+  std::size_t end = rest.find('\n');
+  if (end == std::string_view::npos) {
+    line = rest;
+    rest = {};
+  } else {
+    line = rest.substr(0, end);
+    rest.remove_prefix(end + 1);
+  }
+  return true;
+}
+
+bool NextField(std::string_view& rest, std::string_view& field) {
+  std::size_t i = 0;
+  while (i < rest.size() && IsSpace(rest[i])) ++i;
+  if (i == rest.size()) {
+    rest = {};
+    return false;
+  }
+  std::size_t j = i;
+  while (j < rest.size() && !IsSpace(rest[j])) ++j;
+  field = rest.substr(i, j - i);
+  rest.remove_prefix(j);
+  return true;
+}
+
+std::size_t SplitFields(std::string_view line, std::string_view* fields, std::size_t max) {
+  std::size_t n = 0;
+  std::string_view field;
+  while (n < max && NextField(line, field)) fields[n++] = field;
+  return n;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::uint64_t> ParseUint(std::string_view s) {
+  std::uint64_t v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<std::int64_t> ParseInt(std::string_view s) {
+  std::int64_t v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> ParseDouble(std::string_view s) {
+  double v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<std::uint64_t> ParseHex(std::string_view s) {
+  std::uint64_t v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::string DecodeOctalEscapes(std::string_view s) {
+  auto is_octal = [](char c) { return c >= '0' && c <= '7'; };
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && is_octal(s[i + 1]) && is_octal(s[i + 2]) &&
+        is_octal(s[i + 3])) {
+      out.push_back(
+          static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
+      i += 3;
+      continue;
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+}  // namespace opsagent::collectors

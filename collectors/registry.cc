@@ -1,0 +1,32 @@
+// Registration of the built-in collectors: one line each.
+#include "collectors/registry.h"
+
+#include "collectors/loadavg.h"
+
+namespace opsagent::collectors {
+
+void CollectorRegistry::Add(const CollectorInfo& info, Factory make) {
+  entries_.push_back(Entry{&info, std::move(make)});
+}
+
+const CollectorRegistry::Entry* CollectorRegistry::Find(std::string_view name) const {
+  for (const Entry& entry : entries_) {
+    if (entry.info->name == name) return &entry;
+  }
+  return nullptr;
+}
+
+void RegisterBuiltinCollectors(CollectorRegistry& registry) {
+  registry.Register<LoadavgCollector>();
+}
+
+const CollectorRegistry& BuiltinCollectors() {
+  static const CollectorRegistry registry = [] {
+    CollectorRegistry r;
+    RegisterBuiltinCollectors(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace opsagent::collectors
