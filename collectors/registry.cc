@@ -2,6 +2,7 @@
 #include "collectors/registry.h"
 
 #include "collectors/loadavg.h"
+#include "collectors/process.h"
 
 namespace opsagent::collectors {
 
@@ -18,6 +19,7 @@ const CollectorRegistry::Entry* CollectorRegistry::Find(std::string_view name) c
 
 void RegisterBuiltinCollectors(CollectorRegistry& registry) {
   registry.Register<LoadavgCollector>();
+  registry.Register<ProcessCollector>();
 }
 
 const CollectorRegistry& BuiltinCollectors() {

@@ -17,6 +17,10 @@ paths:
 log:
   level: info
   format: text
+collectors:
+  process:
+    top_n: 10
+    groups: []
 )yaml";
 }
 

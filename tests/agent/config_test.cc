@@ -166,7 +166,7 @@ collectors:
       - {name: empty}
 )");
   ASSERT_EQ(result.problems.size(), 3u) << Problems(result);
-  EXPECT_NE(Problems(result).find("test.yaml:8:15: collectors.process.groups[2].name: duplicate"),
+  EXPECT_NE(Problems(result).find("test.yaml:8:16: collectors.process.groups[2].name: duplicate"),
             std::string::npos)
       << Problems(result);
   EXPECT_NE(Problems(result).find("groups[3].name: required"), std::string::npos);
