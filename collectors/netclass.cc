@@ -116,11 +116,28 @@ NetclassCollector::~NetclassCollector() = default;
 const CollectorInfo& NetclassCollector::StaticInfo() {
   static const CollectorInfo info{"netclass",
                                   "Network interface properties from /sys/class/net.",
-                                  {"sys/class/net/*/{addr_assign_type,address,broadcast,carrier,"
-                                   "carrier_changes,carrier_up_count,carrier_down_count,dev_id,"
-                                   "dormant,duplex,flags,ifalias,ifindex,iflink,link_mode,mtu,"
-                                   "name_assign_type,netdev_group,operstate,speed,tx_queue_len,"
-                                   "type}"},
+                                  {"sys/class/net/*/addr_assign_type",
+                                   "sys/class/net/*/address",
+                                   "sys/class/net/*/broadcast",
+                                   "sys/class/net/*/carrier",
+                                   "sys/class/net/*/carrier_changes",
+                                   "sys/class/net/*/carrier_up_count",
+                                   "sys/class/net/*/carrier_down_count",
+                                   "sys/class/net/*/dev_id",
+                                   "sys/class/net/*/dormant",
+                                   "sys/class/net/*/duplex",
+                                   "sys/class/net/*/flags",
+                                   "sys/class/net/*/ifalias",
+                                   "sys/class/net/*/ifindex",
+                                   "sys/class/net/*/iflink",
+                                   "sys/class/net/*/link_mode",
+                                   "sys/class/net/*/mtu",
+                                   "sys/class/net/*/name_assign_type",
+                                   "sys/class/net/*/netdev_group",
+                                   "sys/class/net/*/operstate",
+                                   "sys/class/net/*/speed",
+                                   "sys/class/net/*/tx_queue_len",
+                                   "sys/class/net/*/type"},
                                   true};
   return info;
 }
