@@ -1,8 +1,14 @@
 // Registration of the built-in collectors: one line each.
 #include "collectors/registry.h"
 
+#include "collectors/conntrack.h"
 #include "collectors/loadavg.h"
+#include "collectors/netclass.h"
+#include "collectors/netdev.h"
+#include "collectors/netstat.h"
 #include "collectors/process.h"
+#include "collectors/sockstat.h"
+#include "collectors/tcpstat.h"
 
 namespace opsagent::collectors {
 
@@ -19,6 +25,12 @@ const CollectorRegistry::Entry* CollectorRegistry::Find(std::string_view name) c
 
 void RegisterBuiltinCollectors(CollectorRegistry& registry) {
   registry.Register<LoadavgCollector>();
+  registry.Register<NetdevCollector>();
+  registry.Register<NetclassCollector>();
+  registry.Register<NetstatCollector>();
+  registry.Register<SockstatCollector>();
+  registry.Register<ConntrackCollector>();
+  registry.Register<TcpstatCollector>();
   registry.Register<ProcessCollector>();
 }
 
