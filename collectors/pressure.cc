@@ -1,6 +1,12 @@
 // pressure collector: parse /proc/pressure/*, emit node_exporter 1.5's node_pressure_* totals.
 #include "collectors/pressure.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "collectors/metric_set.h"
 #include "collectors/parse.h"
 
@@ -26,6 +32,37 @@ std::optional<std::string_view> ValueOf(std::string_view column, std::string_vie
 // node_exporter divides by 1000 twice; doing the same keeps the emitted doubles bit-identical
 // (12052844 us is 12.052843999999999 that way, 12.052844 with one division by 1e6).
 double MicrosecondsToSeconds(std::uint64_t us) { return static_cast<double>(us) / 1000.0 / 1000.0; }
+
+// A PSI file is a few hundred bytes; anything past this is not one.
+constexpr std::size_t kMaxPsiFileBytes = 16 * 1024;
+
+// Like ReadOptionalFile, but also reports "absent" when the read fails with EOPNOTSUPP: a kernel
+// built with CONFIG_PSI and booted with psi=0 may keep the files and refuse every read, which
+// node_exporter also treats as "no data" rather than an error.
+Result<bool> ReadPsiFile(const std::string& path, std::string& out) {
+  out.clear();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR || errno == EOPNOTSUPP) return false;
+    return Error{"open " + path + ": " + std::strerror(errno)};
+  }
+  out.resize(kMaxPsiFileBytes);
+  std::size_t used = 0;
+  int err = 0;
+  while (used < out.size()) {
+    const ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) err = errno;
+    if (n <= 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(used);
+  if (err == EOPNOTSUPP) return false;
+  if (err != 0) return Error{"read " + path + ": " + std::strerror(err)};
+  if (used == kMaxPsiFileBytes) return Error{path + ": larger than a PSI file can be"};
+  return true;
+}
 
 }  // namespace
 
@@ -108,7 +145,7 @@ CollectResult PressureCollector::Collect(const HostPaths& paths) {
   MetricSet set;
   for (const Resource& resource : kResources) {
     const std::string path = paths.proc(resource.file);
-    Result<bool> present = ReadOptionalFile(path, buffer_);
+    Result<bool> present = ReadPsiFile(path, buffer_);
     if (!present) return present.error();
     if (!*present) continue;  // PSI unavailable: not an error
     Result<PsiStats> stats = ParsePressure(buffer_);

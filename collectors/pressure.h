@@ -31,8 +31,9 @@ Result<PsiStats> ParsePressure(std::string_view content);
 
 /// Emits node_exporter 1.5's node_pressure_{cpu,io,memory}_waiting_seconds_total (from "some")
 /// and node_pressure_{io,memory}_stalled_seconds_total (from "full"). cpu's "full" line (Linux
-/// 5.13+) is ignored, as in node_exporter 1.5. No /proc/pressure (kernel < 4.20, CONFIG_PSI off,
-/// psi=0) yields no families, not an error; a resource file that exists must be well-formed.
+/// 5.13+) is ignored, as in node_exporter 1.5. A resource file that is absent (kernel < 4.20,
+/// CONFIG_PSI off, psi=0) or refuses reads with EOPNOTSUPP (psi=0 on some kernels) is skipped,
+/// not an error; one that can be read must be well-formed.
 /// Thread-safety: see Collector.
 class PressureCollector : public Collector {
  public:

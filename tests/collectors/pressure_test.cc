@@ -138,6 +138,22 @@ TEST_F(PressureFileTest, MalformedFileNamesPathAndLine) {
       << result.error().message;
 }
 
+TEST_F(PressureFileTest, UnreadableOrOversizedFileIsAnError) {
+  std::filesystem::create_directories(root_ / "proc" / "pressure" / "cpu");  // read: EISDIR
+  PressureCollector collector;
+  CollectResult dir = collector.Collect(Paths());
+  ASSERT_FALSE(dir.ok());
+  EXPECT_NE(dir.error().message.find("read "), std::string::npos) << dir.error().message;
+  EXPECT_NE(dir.error().message.find("pressure/cpu"), std::string::npos) << dir.error().message;
+
+  std::filesystem::remove(root_ / "proc" / "pressure" / "cpu");
+  Write("cpu", std::string(20000, ' '));
+  CollectResult big = collector.Collect(Paths());
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message.find("larger than a PSI file"), std::string::npos)
+      << big.error().message;
+}
+
 TEST(PressureCollector, ReadsLiveProc) {
   PressureCollector collector;
   Families families = testing::CollectOrFail(collector, HostPaths());
