@@ -1,5 +1,4 @@
-// cpu collector: per-CPU times from /proc/stat as node_cpu_seconds_total and
-// node_cpu_guest_seconds_total.
+// cpu collector: per-CPU mode and guest times from /proc/stat (node_cpu_*_seconds_total).
 #pragma once
 
 #include <array>

@@ -1,5 +1,4 @@
-// stat collector: boot time, context switches, forks, interrupts and run-queue counts from
-// /proc/stat.
+// stat collector: boot time, context switches, forks, interrupts, run queue from /proc/stat.
 #pragma once
 
 #include <cstdint>
