@@ -100,7 +100,7 @@ std::string Utf8Label(std::string_view s) {
 
 }  // namespace
 
-Result<ProcStat> ParseProcStat(std::string_view content) {
+Result<PidStat> ParsePidStat(std::string_view content) {
   std::size_t open = content.find('(');
   std::size_t close = content.rfind(')');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
@@ -111,7 +111,7 @@ Result<ProcStat> ParseProcStat(std::string_view content) {
     return Error{"stat: field 1 (pid) is not a number: \"" +
                  std::string(Trim(content.substr(0, open))) + "\""};
   }
-  ProcStat stat;
+  PidStat stat;
   stat.comm = content.substr(open + 1, close - open - 1);
   // Fields after the comm, starting at field 3 (state); the last one we need is 24 (rss).
   constexpr std::size_t kNeeded = 22;
@@ -327,7 +327,7 @@ Status ProcessCollector::CollectPid(int proc_fd, std::string_view pid_name, int 
     return Error{PidPath(procfs, pid_name, "stat") + ": larger than " +
                  std::to_string(stat_buffer_.size()) + " bytes"};
   }
-  Result<ProcStat> stat = ParseProcStat(std::string_view(stat_buffer_.data(), size));
+  Result<PidStat> stat = ParsePidStat(std::string_view(stat_buffer_.data(), size));
   if (!stat) return Error{PidPath(procfs, pid_name, "stat") + ": " + stat.error().message};
 
   Group* group = nullptr;

@@ -26,7 +26,7 @@ class RE2;
 namespace opsagent::collectors {
 
 /// The fields of /proc/PID/stat the process collector uses. `comm` points into the parsed text.
-struct ProcStat {
+struct PidStat {
   std::string_view comm;
   std::uint64_t utime_ticks = 0;
   std::uint64_t stime_ticks = 0;
@@ -37,7 +37,7 @@ struct ProcStat {
 
 /// Parses one /proc/PID/stat line. comm may hold spaces and parentheses, so it spans from the
 /// first '(' to the LAST ')'. Never allocates on success.
-Result<ProcStat> ParseProcStat(std::string_view content);
+Result<PidStat> ParsePidStat(std::string_view content);
 
 struct ProcIo {
   std::uint64_t read_bytes = 0;

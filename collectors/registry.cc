@@ -2,13 +2,22 @@
 #include "collectors/registry.h"
 
 #include "collectors/conntrack.h"
+#include "collectors/cpu.h"
+#include "collectors/filefd.h"
 #include "collectors/loadavg.h"
+#include "collectors/meminfo.h"
 #include "collectors/netclass.h"
 #include "collectors/netdev.h"
 #include "collectors/netstat.h"
+#include "collectors/os.h"
+#include "collectors/pressure.h"
 #include "collectors/process.h"
 #include "collectors/sockstat.h"
+#include "collectors/stat.h"
 #include "collectors/tcpstat.h"
+#include "collectors/time.h"
+#include "collectors/uname.h"
+#include "collectors/vmstat.h"
 
 namespace opsagent::collectors {
 
@@ -24,7 +33,16 @@ const CollectorRegistry::Entry* CollectorRegistry::Find(std::string_view name) c
 }
 
 void RegisterBuiltinCollectors(CollectorRegistry& registry) {
+  registry.Register<CpuCollector>();
+  registry.Register<StatCollector>();
   registry.Register<LoadavgCollector>();
+  registry.Register<MeminfoCollector>();
+  registry.Register<VmstatCollector>();
+  registry.Register<PressureCollector>();
+  registry.Register<TimeCollector>();
+  registry.Register<UnameCollector>();
+  registry.Register<OsCollector>();
+  registry.Register<FilefdCollector>();
   registry.Register<NetdevCollector>();
   registry.Register<NetclassCollector>();
   registry.Register<NetstatCollector>();

@@ -50,10 +50,10 @@ CollectorOptions WithGroups(std::vector<ProcessGroup> groups, int top_n = 10) {
   return options;
 }
 
-// ---- ParseProcStat ----
+// ---- ParsePidStat ----
 
-TEST(ParseProcStat, ReadsFieldsOfARealLine) {
-  Result<ProcStat> stat = ParseProcStat(
+TEST(ParsePidStat, ReadsFieldsOfARealLine) {
+  Result<PidStat> stat = ParsePidStat(
       "6065 (head) R 6062 6062 3967 0 -1 4194304 101 0 0 0 7 3 0 0 20 0 1 0 49532 2998272 422 "
       "18446744073709551615 94082788765696 94082788789801 140721276763376 0 0 0 0 0 0 0 0 0 17 "
       "1 0 0 0 0 0\n");
@@ -66,9 +66,9 @@ TEST(ParseProcStat, ReadsFieldsOfARealLine) {
   EXPECT_EQ(stat->rss_pages, 422u);
 }
 
-TEST(ParseProcStat, CommWithSpacesAndParenthesesEndsAtLastParen) {
+TEST(ParsePidStat, CommWithSpacesAndParenthesesEndsAtLastParen) {
   const std::string line = StatLine(42, "a b) c) (d", 11, 22, 3, 44, 55);  // comm points into it
-  Result<ProcStat> stat = ParseProcStat(line);
+  Result<PidStat> stat = ParsePidStat(line);
   ASSERT_TRUE(stat.ok()) << stat.error().message;
   EXPECT_EQ(stat->comm, "a b) c) (d");
   EXPECT_EQ(stat->utime_ticks, 11u);
@@ -78,73 +78,73 @@ TEST(ParseProcStat, CommWithSpacesAndParenthesesEndsAtLastParen) {
   EXPECT_EQ(stat->rss_pages, 55u);
 }
 
-TEST(ParseProcStat, CommLookingLikeFieldsIsNotParsedAsFields) {
+TEST(ParsePidStat, CommLookingLikeFieldsIsNotParsedAsFields) {
   // A comm that itself reads like the start of a stat line: "1) S 1 1 1 0 -1 0 0 0 0 0 9 9".
-  Result<ProcStat> stat =
-      ParseProcStat(StatLine(7, "x) S 1 1 1 0 -1 0 0 0 0 0 9 9", 1, 2, 1, 3, 4));
+  Result<PidStat> stat =
+      ParsePidStat(StatLine(7, "x) S 1 1 1 0 -1 0 0 0 0 0 9 9", 1, 2, 1, 3, 4));
   ASSERT_TRUE(stat.ok()) << stat.error().message;
   EXPECT_EQ(stat->utime_ticks, 1u);
   EXPECT_EQ(stat->rss_pages, 4u);
 }
 
-TEST(ParseProcStat, EmptyComm) {
+TEST(ParsePidStat, EmptyComm) {
   const std::string line = StatLine(7, "", 1, 2, 1, 3, 4);
-  Result<ProcStat> stat = ParseProcStat(line);
+  Result<PidStat> stat = ParsePidStat(line);
   ASSERT_TRUE(stat.ok()) << stat.error().message;
   EXPECT_EQ(stat->comm, "");
 }
 
-TEST(ParseProcStat, AcceptsLargestUint64) {
-  Result<ProcStat> stat = ParseProcStat(StatLine(7, "x", 18446744073709551615u, 0, 1, 0, 0));
+TEST(ParsePidStat, AcceptsLargestUint64) {
+  Result<PidStat> stat = ParsePidStat(StatLine(7, "x", 18446744073709551615u, 0, 1, 0, 0));
   ASSERT_TRUE(stat.ok()) << stat.error().message;
   EXPECT_EQ(stat->utime_ticks, 18446744073709551615u);
 }
 
-TEST(ParseProcStat, RejectsValueAboveUint64) {
+TEST(ParsePidStat, RejectsValueAboveUint64) {
   std::string line = StatLine(7, "x", 1, 2, 1, 3, 4);
   line.replace(line.find(" 1 2 0 0 20"), 2, " 18446744073709551616");
-  Result<ProcStat> stat = ParseProcStat(line);
+  Result<PidStat> stat = ParsePidStat(line);
   ASSERT_FALSE(stat.ok());
   EXPECT_NE(stat.error().message.find("field 14 (utime)"), std::string::npos)
       << stat.error().message;
 }
 
-TEST(ParseProcStat, RejectsNonNumericField) {
+TEST(ParsePidStat, RejectsNonNumericField) {
   std::string line = StatLine(7, "x", 1, 2, 1, 3, 4);
   line.replace(line.find(" 123456789 4 "), 13, " 123456789 4k ");
-  Result<ProcStat> stat = ParseProcStat(line);
+  Result<PidStat> stat = ParsePidStat(line);
   ASSERT_FALSE(stat.ok());
   EXPECT_NE(stat.error().message.find("field 24 (rss)"), std::string::npos) << stat.error().message;
   EXPECT_NE(stat.error().message.find("\"4k\""), std::string::npos);
 }
 
-TEST(ParseProcStat, RejectsNegativeThreadCount) {
-  Result<ProcStat> stat = ParseProcStat("7 (x) S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 -1 0 3 0 4 0\n");
+TEST(ParsePidStat, RejectsNegativeThreadCount) {
+  Result<PidStat> stat = ParsePidStat("7 (x) S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 -1 0 3 0 4 0\n");
   ASSERT_FALSE(stat.ok());
   EXPECT_NE(stat.error().message.find("field 20 (num_threads)"), std::string::npos)
       << stat.error().message;
 }
 
-TEST(ParseProcStat, RejectsTruncatedLine) {
-  Result<ProcStat> stat = ParseProcStat("7 (x) S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 3 0");
+TEST(ParsePidStat, RejectsTruncatedLine) {
+  Result<PidStat> stat = ParsePidStat("7 (x) S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 3 0");
   ASSERT_FALSE(stat.ok());
   EXPECT_NE(stat.error().message.find("truncated"), std::string::npos) << stat.error().message;
   EXPECT_NE(stat.error().message.find("got 23"), std::string::npos) << stat.error().message;
 }
 
-TEST(ParseProcStat, RejectsMissingParentheses) {
-  EXPECT_FALSE(ParseProcStat("7 x S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 3 0 4 0").ok());
-  EXPECT_FALSE(ParseProcStat("7 (x S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 3 0 4 0").ok());
-  EXPECT_FALSE(ParseProcStat("7 x) S (1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 3 0 4 0").ok());
+TEST(ParsePidStat, RejectsMissingParentheses) {
+  EXPECT_FALSE(ParsePidStat("7 x S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 3 0 4 0").ok());
+  EXPECT_FALSE(ParsePidStat("7 (x S 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 3 0 4 0").ok());
+  EXPECT_FALSE(ParsePidStat("7 x) S (1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 3 0 4 0").ok());
 }
 
-TEST(ParseProcStat, RejectsBadPid) {
-  Result<ProcStat> stat = ParseProcStat(StatLine(7, "x", 1, 2, 1, 3, 4).replace(0, 1, "z"));
+TEST(ParsePidStat, RejectsBadPid) {
+  Result<PidStat> stat = ParsePidStat(StatLine(7, "x", 1, 2, 1, 3, 4).replace(0, 1, "z"));
   ASSERT_FALSE(stat.ok());
   EXPECT_NE(stat.error().message.find("field 1 (pid)"), std::string::npos);
 }
 
-TEST(ParseProcStat, RejectsEmpty) { EXPECT_FALSE(ParseProcStat("").ok()); }
+TEST(ParsePidStat, RejectsEmpty) { EXPECT_FALSE(ParsePidStat("").ok()); }
 
 // ---- ParseProcIo, ParseBootTime, JoinCmdlineInPlace ----
 
