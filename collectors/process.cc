@@ -509,7 +509,7 @@ CollectResult ProcessCollector::Collect(const HostPaths& paths) {
               "Resident set size of the top N processes by resident memory, in bytes.",
               static_cast<double>(e.value) * page, std::move(labels));
   });
-  set.Gauge("opsagent_process_count", "Number of processes whose /proc/PID/stat could be read.",
+  set.Gauge("opsagent_process_processes", "Number of processes whose /proc/PID/stat could be read.",
             static_cast<double>(process_count_));
   return set.Take();
 }

@@ -80,8 +80,7 @@ TEST(ParsePidStat, CommWithSpacesAndParenthesesEndsAtLastParen) {
 
 TEST(ParsePidStat, CommLookingLikeFieldsIsNotParsedAsFields) {
   // A comm that itself reads like the start of a stat line: "1) S 1 1 1 0 -1 0 0 0 0 0 9 9".
-  Result<PidStat> stat =
-      ParsePidStat(StatLine(7, "x) S 1 1 1 0 -1 0 0 0 0 0 9 9", 1, 2, 1, 3, 4));
+  Result<PidStat> stat = ParsePidStat(StatLine(7, "x) S 1 1 1 0 -1 0 0 0 0 0 9 9", 1, 2, 1, 3, 4));
   ASSERT_TRUE(stat.ok()) << stat.error().message;
   EXPECT_EQ(stat->utime_ticks, 1u);
   EXPECT_EQ(stat->rss_pages, 4u);
@@ -224,7 +223,7 @@ class ProcessCrafted : public ::testing::Test {
 
 TEST_F(ProcessCrafted, CountsEveryReadablePidOnce) {
   // 1, 2, 42, 43, 100, 101, 300; not 200 (no stat), 201 (no fd dir), "self" (a symlink).
-  EXPECT_EQ(FindSample(families_, "opsagent_process_count"), 7);
+  EXPECT_EQ(FindSample(families_, "opsagent_process_processes"), 7);
 }
 
 TEST_F(ProcessCrafted, GroupWithOneMember) {
@@ -340,7 +339,7 @@ TEST(ProcessCollector, SecondCollectDoesNotAccumulate) {
   ProcessCollector collector(WithGroups(CraftedGroups(), 3));
   testing::CollectOrFail(collector, testing::FixturePaths("process-crafted"));
   Families again = testing::CollectOrFail(collector, testing::FixturePaths("process-crafted"));
-  EXPECT_EQ(FindSample(again, "opsagent_process_count"), 7);
+  EXPECT_EQ(FindSample(again, "opsagent_process_processes"), 7);
   EXPECT_EQ(FindSample(again, "opsagent_process_group_processes", {{"group", "weird"}}), 2);
   EXPECT_EQ(CountSamples(again, "opsagent_process_top_cpu_seconds_total"), 3);
 }
@@ -352,7 +351,7 @@ TEST(ProcessCollector, TopNZeroOrNegativeEmitsNoTopFamilies) {
     EXPECT_FALSE(HasFamily(families, "opsagent_process_top_cpu_seconds_total")) << top_n;
     EXPECT_FALSE(HasFamily(families, "opsagent_process_top_resident_memory_bytes")) << top_n;
     // 8, not 7: without groups nothing reads pid 201's fd dir, so it is not seen to vanish.
-    EXPECT_EQ(FindSample(families, "opsagent_process_count"), 8) << top_n;
+    EXPECT_EQ(FindSample(families, "opsagent_process_processes"), 8) << top_n;
   }
 }
 
@@ -363,7 +362,7 @@ TEST(ProcessCollector, NoGroupsStillCountsAndRanks) {
   EXPECT_EQ(CountSamples(families, "opsagent_process_top_cpu_seconds_total"), 8);
   // Unmatched pids never have their fd dir read, so 201 is not seen to vanish: its stat was
   // readable, and that is all the top-N needs.
-  EXPECT_EQ(FindSample(families, "opsagent_process_count"), 8);
+  EXPECT_EQ(FindSample(families, "opsagent_process_processes"), 8);
 }
 
 // ---- hidepid-like tree ----
@@ -371,7 +370,7 @@ TEST(ProcessCollector, NoGroupsStillCountsAndRanks) {
 TEST(ProcessCollector, HiddenPidsAreSkippedAndUnreadableFdsAndIoCountAsZero) {
   ProcessCollector collector(WithGroups({{"all", "", ""}, {"never", "", "^$"}}));
   Families families = testing::CollectOrFail(collector, testing::FixturePaths("process-hidepid"));
-  EXPECT_EQ(FindSample(families, "opsagent_process_count"), 2);  // 500 and 502, not 501
+  EXPECT_EQ(FindSample(families, "opsagent_process_processes"), 2);  // 500 and 502, not 501
   EXPECT_EQ(FindSample(families, "opsagent_process_group_processes", {{"group", "all"}}), 2);
   EXPECT_EQ(FindSample(families, "opsagent_process_group_open_fds", {{"group", "all"}}), 3);
   EXPECT_EQ(FindSample(families, "opsagent_process_group_threads", {{"group", "all"}}), 10);
@@ -387,7 +386,7 @@ TEST(ProcessCollector, HiddenPidsAreSkippedAndUnreadableFdsAndIoCountAsZero) {
 TEST(ProcessCollector, BasicFixtureHasNoReadablePids) {
   ProcessCollector collector(WithGroups({{"any", "", ""}}));
   Families families = testing::CollectOrFail(collector, testing::FixturePaths("basic"));
-  EXPECT_EQ(FindSample(families, "opsagent_process_count"), 0);  // proc/1 holds only mountinfo
+  EXPECT_EQ(FindSample(families, "opsagent_process_processes"), 0);  // proc/1 holds only mountinfo
   EXPECT_EQ(FindSample(families, "opsagent_process_group_processes", {{"group", "any"}}), 0);
   EXPECT_FALSE(HasFamily(families, "opsagent_process_top_cpu_seconds_total"));
 }
@@ -529,7 +528,7 @@ TEST(ProcessCollector, TenThousandPids) {
   std::cout << "collect over " << kPids
             << " pids: " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
             << " ms\n";
-  EXPECT_EQ(FindSample(families, "opsagent_process_count"), kPids);
+  EXPECT_EQ(FindSample(families, "opsagent_process_processes"), kPids);
   EXPECT_EQ(FindSample(families, "opsagent_process_group_processes", {{"group", "low"}}), 5000);
   EXPECT_EQ(FindSample(families, "opsagent_process_group_open_fds", {{"group", "low"}}), 5000);
   std::vector<TopRow> cpu = TopRows(families, "opsagent_process_top_cpu_seconds_total");
@@ -547,8 +546,8 @@ TEST(ProcessCollector, TenThousandPids) {
 TEST(ProcessCollector, ReadsLiveProc) {
   ProcessCollector collector(WithGroups({{"me", "", "collectors_test"}}, 5));
   Families families = testing::CollectOrFail(collector, HostPaths());
-  ASSERT_TRUE(FindSample(families, "opsagent_process_count"));
-  double count = *FindSample(families, "opsagent_process_count");
+  ASSERT_TRUE(FindSample(families, "opsagent_process_processes"));
+  double count = *FindSample(families, "opsagent_process_processes");
   EXPECT_GT(count, 1);
   EXPECT_EQ(CountSamples(families, "opsagent_process_top_cpu_seconds_total"),
             std::min<std::size_t>(5, static_cast<std::size_t>(count)));
