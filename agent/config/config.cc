@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -15,6 +16,32 @@ namespace opsagent::config {
 namespace {
 
 using std::chrono::milliseconds;
+
+// The schema: for each section (a dotted path; "collectors.*" is any collector without options
+// of its own, "[]" a list item), the keys it accepts. The loader checks keys against it and
+// KnownConfigKeys() lists it, so the docs test sees exactly what the loader accepts.
+const std::map<std::string, std::vector<std::string>>& Schema() {
+  static const std::map<std::string, std::vector<std::string>> kSchema = {
+      {"", {"global", "web", "paths", "log", "collectors"}},
+      {"global", {"collect_interval", "collect_timeout"}},
+      {"web", {"listen_address"}},
+      {"paths", {"procfs", "sysfs", "rootfs"}},
+      {"log", {"level", "format"}},
+      {"collectors.*", {"enabled"}},
+      {"collectors.filesystem",
+       {"enabled", "mount_points_exclude", "fs_types_exclude", "mount_timeout"}},
+      {"collectors.netdev", {"enabled", "device_exclude", "device_include"}},
+      {"collectors.netclass", {"enabled", "ignored_devices"}},
+      {"collectors.diskstats", {"enabled", "device_exclude"}},
+      {"collectors.process", {"enabled", "groups", "top_n"}},
+      {"collectors.process.groups[]", {"name", "comm", "cmdline"}},
+  };
+  return kSchema;
+}
+
+const std::vector<std::string>& SchemaKeys(const std::string& section) {
+  return Schema().at(section);
+}
 
 bool IsAbsent(const YAML::Node& node) { return !node.IsDefined() || node.IsNull(); }
 
@@ -34,7 +61,7 @@ class Loader {
     }
     if (IsAbsent(root)) return Finish();  // an empty file means "all defaults"
     if (!ExpectMap(root, "top level")) return Finish();
-    CheckKeys(root, {"global", "web", "paths", "log", "collectors"}, "");
+    CheckKeys(root, SchemaKeys(""), "");
     LoadGlobal(root["global"]);
     LoadWeb(root["web"]);
     LoadPaths(root["paths"]);
@@ -71,7 +98,7 @@ class Loader {
   }
 
   // Reports unknown and duplicate keys. `prefix` is the dotted path of `map` ("collectors.cpu").
-  void CheckKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+  void CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed,
                  std::string_view prefix) {
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -130,13 +157,13 @@ class Loader {
     if (!ReadScalar(parent[key], path, text)) return false;
     std::optional<milliseconds> parsed = ParseDuration(text);
     if (!parsed) {
-      Add(parent[key].Mark(), std::string(path) + ": \"" + text +
-                                  "\" is not a duration (examples: 500ms, 10s, 1m30s)");
+      Add(parent[key].Mark(),
+          std::string(path) + ": \"" + text + "\" is not a duration (examples: 500ms, 10s, 1m30s)");
       return false;
     }
     if (*parsed < minimum) {
-      Add(parent[key].Mark(), std::string(path) + ": " + text + " is below the minimum of " +
-                                  FormatDuration(minimum));
+      Add(parent[key].Mark(),
+          std::string(path) + ": " + text + " is below the minimum of " + FormatDuration(minimum));
       return false;
     }
     out = *parsed;
@@ -178,8 +205,8 @@ class Loader {
     if (!ReadScalar(parent[key], path, pattern)) return;
     RE2 re(pattern, RE2::Quiet);
     if (!re.ok()) {
-      Add(parent[key].Mark(), std::string(path) + ": invalid regular expression \"" + pattern +
-                                  "\": " + re.error());
+      Add(parent[key].Mark(),
+          std::string(path) + ": invalid regular expression \"" + pattern + "\": " + re.error());
       return;
     }
     out = pattern;
@@ -188,7 +215,7 @@ class Loader {
   void LoadGlobal(const YAML::Node& node) {
     YAML::Node global = Section(node, "global");
     if (!global.IsDefined()) return;
-    CheckKeys(global, {"collect_interval", "collect_timeout"}, "global");
+    CheckKeys(global, SchemaKeys("global"), "global");
     ReadDuration(global, "collect_interval", "global.collect_interval", milliseconds(1000),
                  config_.collect_interval);
     if (ReadDuration(global, "collect_timeout", "global.collect_timeout", milliseconds(10),
@@ -201,7 +228,7 @@ class Loader {
   void LoadWeb(const YAML::Node& node) {
     YAML::Node web = Section(node, "web");
     if (!web.IsDefined()) return;
-    CheckKeys(web, {"listen_address"}, "web");
+    CheckKeys(web, SchemaKeys("web"), "web");
     std::string address = config_.listen_address;
     ReadString(web, "listen_address", "web.listen_address", address);
     if (std::string error = ValidateListenAddress(address); !error.empty()) {
@@ -214,7 +241,7 @@ class Loader {
   void LoadPaths(const YAML::Node& node) {
     YAML::Node paths = Section(node, "paths");
     if (!paths.IsDefined()) return;
-    CheckKeys(paths, {"procfs", "sysfs", "rootfs"}, "paths");
+    CheckKeys(paths, SchemaKeys("paths"), "paths");
     ReadString(paths, "procfs", "paths.procfs", config_.procfs);
     ReadString(paths, "sysfs", "paths.sysfs", config_.sysfs);
     ReadString(paths, "rootfs", "paths.rootfs", config_.rootfs);
@@ -223,7 +250,7 @@ class Loader {
   void LoadLog(const YAML::Node& node) {
     YAML::Node log = Section(node, "log");
     if (!log.IsDefined()) return;
-    CheckKeys(log, {"level", "format"}, "log");
+    CheckKeys(log, SchemaKeys("log"), "log");
     ReadEnum(log, "level", "log.level", {"trace", "debug", "info", "warn", "error", "off"},
              config_.log_level);
     ReadEnum(log, "format", "log.format", {"text", "json"}, config_.log_format);
@@ -254,8 +281,7 @@ class Loader {
                             const std::string& path) {
     collectors::CollectorOptions& o = config_.collector_options;
     if (name == "filesystem") {
-      CheckKeys(body, {"enabled", "mount_points_exclude", "fs_types_exclude", "mount_timeout"},
-                path);
+      CheckKeys(body, SchemaKeys("collectors.filesystem"), path);
       ReadRegex(body, "mount_points_exclude", path + ".mount_points_exclude",
                 o.filesystem.mount_points_exclude);
       ReadRegex(body, "fs_types_exclude", path + ".fs_types_exclude",
@@ -263,21 +289,21 @@ class Loader {
       ReadDuration(body, "mount_timeout", path + ".mount_timeout", milliseconds(1),
                    o.filesystem.mount_timeout);
     } else if (name == "netdev") {
-      CheckKeys(body, {"enabled", "device_exclude", "device_include"}, path);
+      CheckKeys(body, SchemaKeys("collectors.netdev"), path);
       ReadRegex(body, "device_exclude", path + ".device_exclude", o.netdev.device_exclude);
       ReadRegex(body, "device_include", path + ".device_include", o.netdev.device_include);
     } else if (name == "netclass") {
-      CheckKeys(body, {"enabled", "ignored_devices"}, path);
+      CheckKeys(body, SchemaKeys("collectors.netclass"), path);
       ReadRegex(body, "ignored_devices", path + ".ignored_devices", o.netclass.ignored_devices);
     } else if (name == "diskstats") {
-      CheckKeys(body, {"enabled", "device_exclude"}, path);
+      CheckKeys(body, SchemaKeys("collectors.diskstats"), path);
       ReadRegex(body, "device_exclude", path + ".device_exclude", o.diskstats.device_exclude);
     } else if (name == "process") {
-      CheckKeys(body, {"enabled", "groups", "top_n"}, path);
+      CheckKeys(body, SchemaKeys("collectors.process"), path);
       ReadInt(body, "top_n", path + ".top_n", 0, 1000, o.process.top_n);
       LoadProcessGroups(body["groups"], path + ".groups");
     } else {
-      CheckKeys(body, {"enabled"}, path);
+      CheckKeys(body, SchemaKeys("collectors.*"), path);
     }
   }
 
@@ -297,7 +323,7 @@ class Loader {
       const YAML::Node item = node[i];
       std::string item_path = path + "[" + std::to_string(i) + "]";
       if (!ExpectMap(item, item_path)) continue;
-      CheckKeys(item, {"name", "comm", "cmdline"}, item_path);
+      CheckKeys(item, SchemaKeys("collectors.process.groups[]"), item_path);
       collectors::ProcessGroup group;
       ReadString(item, "name", item_path + ".name", group.name);
       ReadRegex(item, "comm", item_path + ".comm", group.comm);
@@ -369,6 +395,21 @@ LoadResult LoadConfigFile(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return LoadConfigString(buffer.str(), path);
+}
+
+std::vector<std::string> KnownConfigKeys() {
+  std::vector<std::string> keys;
+  for (const auto& [section, names] : Schema()) {
+    for (const std::string& name : names) {
+      // "enabled" is documented once, as collectors.*.enabled.
+      if (name == "enabled" && section != "collectors.*") continue;
+      std::string path = section.empty() ? name : section + "." + name;
+      if (!Schema().count(path) && !(section.empty() && name == "collectors")) {
+        keys.push_back(path);
+      }
+    }
+  }
+  return keys;
 }
 
 LoadResult LoadEmbeddedDefault() { return LoadConfigString(EmbeddedDefaultConfig(), "<embedded>"); }

@@ -62,6 +62,10 @@ LoadResult LoadConfigString(std::string_view yaml, const std::string& file);
 /// Reads and validates a file.
 LoadResult LoadConfigFile(const std::string& path);
 
+/// Every leaf key the loader accepts, as dotted paths ("global.collect_interval",
+/// "collectors.*.enabled", "collectors.process.groups[].name"), for the docs test.
+std::vector<std::string> KnownConfigKeys();
+
 /// Loads the embedded default (always valid; a test asserts it).
 LoadResult LoadEmbeddedDefault();
 
