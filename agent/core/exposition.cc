@@ -3,19 +3,117 @@
 
 #include <zlib.h>
 
+#include <charconv>
+#include <cmath>
 #include <sstream>
 
 #include "prometheus/text_serializer.h"
 
 namespace opsagent::core {
 
+namespace {
+
+// Shortest text that reads back as the same double, as Go's strconv 'g' -1 does for
+// node_exporter ("0.1", not prometheus-cpp's "0.10000000000000001").
+void AppendValue(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+  } else {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+    out.append(buf, ec == std::errc() ? end : buf);
+  }
+}
+
+void AppendEscaped(std::string& out, const std::string& text, bool quote) {
+  for (char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (quote && c == '"') {
+      out += "\\\"";
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+const char* TypeName(prometheus::MetricType type) {
+  switch (type) {
+    case prometheus::MetricType::Counter:
+      return "counter";
+    case prometheus::MetricType::Gauge:
+      return "gauge";
+    default:
+      return "untyped";
+  }
+}
+
+double SampleValue(prometheus::MetricType type, const prometheus::ClientMetric& metric) {
+  switch (type) {
+    case prometheus::MetricType::Counter:
+      return metric.counter.value;
+    case prometheus::MetricType::Gauge:
+      return metric.gauge.value;
+    default:
+      return metric.untyped.value;
+  }
+}
+
+void AppendFamily(std::string& out, const prometheus::MetricFamily& family) {
+  out += "# HELP ";
+  out += family.name;
+  out += ' ';
+  AppendEscaped(out, family.help, false);
+  out += "\n# TYPE ";
+  out += family.name;
+  out += ' ';
+  out += TypeName(family.type);
+  out += '\n';
+  for (const prometheus::ClientMetric& metric : family.metric) {
+    out += family.name;
+    if (!metric.label.empty()) {
+      out += '{';
+      for (std::size_t i = 0; i < metric.label.size(); ++i) {
+        if (i > 0) out += ',';
+        out += metric.label[i].name;
+        out += "=\"";
+        AppendEscaped(out, metric.label[i].value, true);
+        out += '"';
+      }
+      out += '}';
+    }
+    out += ' ';
+    AppendValue(out, SampleValue(family.type, metric));
+    out += '\n';
+  }
+}
+
+bool IsSimple(prometheus::MetricType type) {
+  return type == prometheus::MetricType::Counter || type == prometheus::MetricType::Gauge ||
+         type == prometheus::MetricType::Untyped;
+}
+
+}  // namespace
+
 Exposition Render(const std::vector<prometheus::MetricFamily>& families) {
   Exposition out;
-  std::ostringstream stream;
-  prometheus::TextSerializer().Serialize(stream, families);
-  out.text = std::move(stream).str();
+  out.text.reserve(64 * 1024);
+  for (const auto& family : families) {
+    if (IsSimple(family.type)) {
+      AppendFamily(out.text, family);
+    } else {
+      // Summaries and histograms (none today) go through prometheus-cpp's serializer.
+      std::ostringstream stream;
+      prometheus::TextSerializer().Serialize(stream, {family});
+      out.text += std::move(stream).str();
+    }
+    out.series += family.metric.size();
+  }
   out.gzip = Gzip(out.text);
-  for (const auto& family : families) out.series += family.metric.size();
   return out;
 }
 

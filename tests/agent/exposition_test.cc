@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <limits>
+
 #include "collectors/metric_set.h"
 
 namespace opsagent::core {
@@ -43,6 +45,25 @@ TEST(Render, EscapesLabelValues) {
   set.Gauge("node_filesystem_readonly", "h", 0, {{"mountpoint", "/mnt/a \"b\"\\c\nd"}});
   Exposition e = Render(set.Take());
   EXPECT_NE(e.text.find(R"(mountpoint="/mnt/a \"b\"\\c\nd")"), std::string::npos) << e.text;
+}
+
+TEST(Render, WritesShortestRoundTripValuesAndSpecials) {
+  collectors::MetricSet set;
+  set.Gauge("a", "h", 0.1 + 0.2);
+  set.Gauge("b", "h", 1795480378.0);
+  set.Gauge("c", "h", std::numeric_limits<double>::quiet_NaN());
+  set.Gauge("d", "h", -std::numeric_limits<double>::infinity());
+  set.Gauge("e", "h", 9.3);
+  set.Untyped("f", "multi\nline \\ help", 1e21);
+  Exposition e = Render(set.Take());
+  EXPECT_NE(e.text.find("\na 0.30000000000000004\n"), std::string::npos) << e.text;
+  EXPECT_NE(e.text.find("\nb 1795480378\n"), std::string::npos) << e.text;
+  EXPECT_NE(e.text.find("\nc NaN\n"), std::string::npos);
+  EXPECT_NE(e.text.find("\nd -Inf\n"), std::string::npos);
+  EXPECT_NE(e.text.find("\ne 9.3\n"), std::string::npos);
+  EXPECT_NE(e.text.find("# HELP f multi\\nline \\\\ help\n# TYPE f untyped\nf 1e+21\n"),
+            std::string::npos)
+      << e.text;
 }
 
 TEST(ExpositionCache, PublishReplacesButKeepsOldSnapshotsAlive) {
