@@ -374,12 +374,12 @@ CollectResult FilesystemCollector::Collect(const HostPaths& paths) {
               MountLabels(target.device, target.fs_type, target.mount_point));
   }
   set.Gauge("opsagent_filesystem_stuck_mounts",
-            "Mount points whose statfs call exceeded mount_timeout and has not returned yet; they "
+            "Mount points whose statvfs call exceeded mount_timeout and has not returned yet; they "
             "are skipped until it does.",
             static_cast<double>(stuck.size()));
   for (const std::string& mount_point : stuck) {
     set.Gauge("opsagent_filesystem_stuck_mount",
-              "1 for each mount point whose statfs call exceeded mount_timeout and has not "
+              "1 for each mount point whose statvfs call exceeded mount_timeout and has not "
               "returned yet.",
               1.0, {{"mountpoint", mount_point}});
   }

@@ -44,7 +44,8 @@ bool MountIsReadOnly(const MountInfoEntry& entry);
 /// mount points carry the rootfs prefix; strip it like node_exporter's --path.rootfs does.
 std::string StripRootfsPrefix(std::string_view mount_point, std::string_view rootfs);
 
-/// The statvfs(3) call, injectable for tests. Returns 0 on success, -1 on failure.
+/// The statvfs(3) call, injectable for tests. Returns 0 on success, -1 on failure; must not
+/// throw (it runs on a worker thread).
 using StatFunction = std::function<int(const std::string& path, struct statvfs* out)>;
 
 /// Emits node_filesystem_{size,free,avail}_bytes, node_filesystem_{files,files_free},
