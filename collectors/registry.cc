@@ -3,7 +3,10 @@
 
 #include "collectors/conntrack.h"
 #include "collectors/cpu.h"
+#include "collectors/diskstats.h"
 #include "collectors/filefd.h"
+#include "collectors/filesystem.h"
+#include "collectors/hwmon.h"
 #include "collectors/loadavg.h"
 #include "collectors/meminfo.h"
 #include "collectors/netclass.h"
@@ -15,6 +18,7 @@
 #include "collectors/sockstat.h"
 #include "collectors/stat.h"
 #include "collectors/tcpstat.h"
+#include "collectors/thermal_zone.h"
 #include "collectors/time.h"
 #include "collectors/uname.h"
 #include "collectors/vmstat.h"
@@ -43,6 +47,10 @@ void RegisterBuiltinCollectors(CollectorRegistry& registry) {
   registry.Register<UnameCollector>();
   registry.Register<OsCollector>();
   registry.Register<FilefdCollector>();
+  registry.Register<FilesystemCollector>();
+  registry.Register<DiskstatsCollector>();
+  registry.Register<HwmonCollector>();
+  registry.Register<ThermalZoneCollector>();
   registry.Register<NetdevCollector>();
   registry.Register<NetclassCollector>();
   registry.Register<NetstatCollector>();
