@@ -43,8 +43,7 @@ struct Args {
 
 Args ParseArgs(int argc, char** argv) {
   static const std::vector<std::string> kKnown = {"--config", "--web.listen-address",
-                                                  "--path.procfs", "--path.sysfs",
-                                                  "--path.rootfs"};
+                                                  "--path.procfs", "--path.sysfs", "--path.rootfs"};
   Args args;
   if (argc < 2) {
     args.error = "missing command";

@@ -50,7 +50,8 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     text.remove_prefix(digits);
     int unit = MatchUnit(text);
     if (unit < 0 || unit <= last_unit) return std::nullopt;
-    if (number > std::numeric_limits<std::int64_t>::max() / kUnits[unit].millis) return std::nullopt;
+    if (number > std::numeric_limits<std::int64_t>::max() / kUnits[unit].millis)
+      return std::nullopt;
     std::int64_t add = number * kUnits[unit].millis;
     if (total > std::numeric_limits<std::int64_t>::max() - add) return std::nullopt;
     total += add;

@@ -42,7 +42,8 @@ class Agent {
   /// Cancels the schedule; waits briefly for running collectors. Returns false when a collector
   /// is still stuck (the caller should exit without joining the pool).
   bool Stop();
-  /// Re-reads the config; on failure keeps the running one. Returns the problems (empty on success).
+  /// Re-reads the config; on failure keeps the running one. Returns the problems (empty on
+  /// success).
   std::vector<config::Problem> Reload();
 
   const ExpositionCache& exposition() const { return cache_; }

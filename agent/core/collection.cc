@@ -37,8 +37,7 @@ struct CycleState {
 }  // namespace
 
 CollectorSet::CollectorSet(std::vector<std::unique_ptr<collectors::Collector>> collectors,
-                           collectors::HostPaths paths,
-                           std::shared_ptr<std::atomic<int>> in_flight)
+                           collectors::HostPaths paths, std::shared_ptr<std::atomic<int>> in_flight)
     : paths_(std::make_shared<const collectors::HostPaths>(std::move(paths))),
       in_flight_(std::move(in_flight)) {
   for (auto& collector : collectors) {

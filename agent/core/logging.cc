@@ -17,8 +17,7 @@ class JsonFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(msg.time);
-    auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time - seconds).count();
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time - seconds).count();
     std::time_t t = std::chrono::system_clock::to_time_t(msg.time);
     std::tm tm{};
     gmtime_r(&t, &tm);
@@ -75,8 +74,8 @@ std::string JsonEscape(const std::string& text) {
 
 void ConfigureLogging(const std::string& level, const std::string& format) {
   static std::shared_ptr<spdlog::logger> logger = [] {
-    auto l = std::make_shared<spdlog::logger>(
-        "opsagent", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    auto l = std::make_shared<spdlog::logger>("opsagent",
+                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
     spdlog::set_default_logger(l);
     return l;
   }();

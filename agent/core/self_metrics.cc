@@ -27,7 +27,8 @@ double BootTimeSeconds() {
   std::string_view rest = stat, line;
   while (collectors::NextLine(rest, line)) {
     if (line.substr(0, 6) == "btime ") {
-      return static_cast<double>(collectors::ParseUint(collectors::Trim(line.substr(6))).value_or(0));
+      return static_cast<double>(
+          collectors::ParseUint(collectors::Trim(line.substr(6))).value_or(0));
     }
   }
   return 0;
@@ -59,7 +60,8 @@ void AppendProcessMetrics(MetricSet& set) {
     // Fields after the ")" that closes comm: state is field 3; utime 14, stime 15,
     // starttime 22, vsize 23, rss 24 (1-based, as in proc(5)).
     std::size_t close = stat.rfind(')');
-    std::string_view rest = std::string_view(stat).substr(close == std::string::npos ? 0 : close + 1);
+    std::string_view rest =
+        std::string_view(stat).substr(close == std::string::npos ? 0 : close + 1);
     std::string_view fields[22];
     if (collectors::SplitFields(rest, fields, 22) == 22) {
       double utime = static_cast<double>(collectors::ParseUint(fields[11]).value_or(0));

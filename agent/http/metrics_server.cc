@@ -84,8 +84,8 @@ bool AcceptsGzip(std::string_view header) {
     if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
       std::string_view q = TrimSpaces(param.substr(2));
       // q=0, q=0.0, q=0.000 all mean "not acceptable".
-      bool zero = !q.empty() && q[0] == '0' &&
-                  q.find_first_not_of("0.", 0) == std::string_view::npos;
+      bool zero =
+          !q.empty() && q[0] == '0' && q.find_first_not_of("0.", 0) == std::string_view::npos;
       if (zero) continue;
     }
     return true;

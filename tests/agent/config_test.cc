@@ -81,7 +81,8 @@ TEST(Config, UnknownKeyNamesFileLineColumn) {
 
 TEST(Config, WrongTypeIsReported) {
   LoadResult result = Load("collectors:\n  loadavg:\n    enabled: maybe\n");
-  EXPECT_EQ(Problems(result), "test.yaml:3:14: collectors.loadavg.enabled: expected true or false\n");
+  EXPECT_EQ(Problems(result),
+            "test.yaml:3:14: collectors.loadavg.enabled: expected true or false\n");
 }
 
 TEST(Config, BadDurationIsReported) {

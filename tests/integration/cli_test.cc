@@ -31,8 +31,8 @@ TEST(Cli, CheckAcceptsValidFile) {
 }
 
 TEST(Cli, CheckPrintsFileLineColumnForEachProblem) {
-  std::string path = WriteTemp(
-      "global:\n  collect_interval: 10x\nlog:\n  level: loud\ncollectors:\n  nope: {}\n");
+  std::string path =
+      WriteTemp("global:\n  collect_interval: 10x\nlog:\n  level: loud\ncollectors:\n  nope: {}\n");
   CommandResult r = RunCommand({AgentBinary(), "check", "--config", path});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(path + ":2:21: global.collect_interval: \"10x\" is not a duration"),

@@ -15,8 +15,8 @@ namespace {
 
 // node_exporter's own plumbing, not host metrics.
 bool IsExporterInternal(const std::string& name) {
-  for (const char* prefix : {"go_", "process_", "promhttp_", "node_scrape_", "node_exporter_",
-                             "node_textfile_"}) {
+  for (const char* prefix :
+       {"go_", "process_", "promhttp_", "node_scrape_", "node_exporter_", "node_textfile_"}) {
     if (name.rfind(prefix, 0) == 0) return true;
   }
   return false;

@@ -58,8 +58,7 @@ TEST(Promtool, LiveExpositionHasOnlyNodeExportersOwnLintFindings) {
   for (const std::string& finding : our_lint.findings) {
     if (!their_lint.findings.count(finding)) unexplained += "  " + finding + "\n";
   }
-  EXPECT_TRUE(unexplained.empty()) << "lint findings node_exporter does not have:\n"
-                                   << unexplained;
+  EXPECT_TRUE(unexplained.empty()) << "lint findings node_exporter does not have:\n" << unexplained;
   EXPECT_FALSE(their_lint.findings.empty()) << "node_exporter's legacy names should be flagged";
 }
 

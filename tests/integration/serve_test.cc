@@ -132,18 +132,20 @@ TEST_F(ServeTest, HealthReadinessAndNotFound) {
 TEST_F(ServeTest, MalformedAndOversizedRequestsGet4xxAndServerSurvives) {
   std::string garbage = RawRequest(agent_->port(), "GARBAGE\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(garbage.rfind("HTTP/1.1 400", 0), 0u) << garbage;
-  std::string huge_uri = RawRequest(agent_->port(),
-                                    "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nConnection: close\r\n\r\n");
+  std::string huge_uri = RawRequest(
+      agent_->port(), "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(huge_uri.rfind("HTTP/1.1 4", 0), 0u) << huge_uri.substr(0, 40);
-  std::string huge_header = RawRequest(
-      agent_->port(), "GET /metrics HTTP/1.1\r\nConnection: close\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n");
+  std::string huge_header =
+      RawRequest(agent_->port(), "GET /metrics HTTP/1.1\r\nConnection: close\r\nX-Big: " +
+                                     std::string(20000, 'b') + "\r\n\r\n");
   EXPECT_EQ(huge_header.rfind("HTTP/1.1 4", 0), 0u) << huge_header.substr(0, 40);
-  std::string post = RawRequest(agent_->port(),
-                                "POST /metrics HTTP/1.1\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc");
+  std::string post =
+      RawRequest(agent_->port(),
+                 "POST /metrics HTTP/1.1\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc");
   EXPECT_EQ(post.rfind("HTTP/1.1 4", 0), 0u) << post.substr(0, 40);
-  std::string big_body = RawRequest(
-      agent_->port(), "POST /metrics HTTP/1.1\r\nConnection: close\r\n"
-                          "Content-Length: 100000000\r\n\r\nabc");
+  std::string big_body = RawRequest(agent_->port(),
+                                    "POST /metrics HTTP/1.1\r\nConnection: close\r\n"
+                                    "Content-Length: 100000000\r\n\r\nabc");
   EXPECT_EQ(big_body.rfind("HTTP/1.1 4", 0), 0u) << big_body.substr(0, 40);
   EXPECT_EQ(agent_->Get("/-/healthy").status, 200);
 }
@@ -177,7 +179,8 @@ TEST_F(ServeTest, SighupWithBadConfigKeepsServingAndReportsFailure) {
       std::chrono::seconds(5));
   ASSERT_TRUE(later);
   for (int i = 0; i < 100; ++i) {
-    double now = ParseExposition(agent_->Get("/metrics").body).Value("opsagent_cycles_total").value_or(0);
+    double now =
+        ParseExposition(agent_->Get("/metrics").body).Value("opsagent_cycles_total").value_or(0);
     if (now > cycles) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -207,8 +210,8 @@ TEST_F(ServeTest, SigtermStopsCleanly) { EXPECT_EQ(agent_->Stop(), 0) << agent_-
 TEST(Serve, PortInUseFailsStartupWithClearError) {
   AgentProcess first({});
   ASSERT_TRUE(first.started()) << first.Log();
-  CommandResult r = RunCommand({AgentBinary(), "run", "--web.listen-address",
-                                "127.0.0.1:" + std::to_string(first.port())});
+  CommandResult r = RunCommand(
+      {AgentBinary(), "run", "--web.listen-address", "127.0.0.1:" + std::to_string(first.port())});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
             std::string::npos)

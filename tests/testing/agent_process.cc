@@ -2,6 +2,7 @@
 #include "tests/testing/agent_process.h"
 
 #include <fcntl.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <regex>
 #include <sstream>
 #include <thread>
-
-#include <httplib.h>
 
 namespace opsagent::testing {
 namespace {

@@ -16,9 +16,9 @@ namespace opsagent::testing {
 
 const std::vector<std::string>& ComparableCollectors() {
   static const std::vector<std::string> kCollectors = {
-      "cpu",     "stat",     "loadavg",  "meminfo",   "vmstat",    "pressure",   "time",
-      "uname",   "os",       "filefd",   "netdev",    "netclass",  "netstat",    "sockstat",
-      "conntrack", "tcpstat", "filesystem", "diskstats", "hwmon",   "thermal_zone"};
+      "cpu",       "stat",    "loadavg",    "meminfo",   "vmstat",   "pressure",    "time",
+      "uname",     "os",      "filefd",     "netdev",    "netclass", "netstat",     "sockstat",
+      "conntrack", "tcpstat", "filesystem", "diskstats", "hwmon",    "thermal_zone"};
   return kCollectors;
 }
 
