@@ -19,13 +19,6 @@ constexpr double kJumpBackSeconds = 3.0;
 constexpr std::string_view kModes[CpuTimes::kGuest] = {"user",   "nice", "system",  "idle",
                                                        "iowait", "irq",  "softirq", "steal"};
 
-// Quotes at most the first 80 bytes of a line, so an error about a huge line stays small.
-std::string Snippet(std::string_view line) {
-  constexpr std::size_t kMax = 80;
-  if (line.size() <= kMax) return "\"" + std::string(line) + "\"";
-  return "\"" + std::string(line.substr(0, kMax)) + "...\"";
-}
-
 Error LineError(int line_no, std::string_view line, const std::string& what) {
   return Error{"line " + std::to_string(line_no) + " " + Snippet(line) + ": " + what};
 }

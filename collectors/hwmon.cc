@@ -85,21 +85,6 @@ std::string_view TrimNewlines(std::string_view s) {
   return s;
 }
 
-// Sorted entry names of `dir` (without "." and ".."); returns 0 or an errno value.
-int ListDir(const std::string& dir, std::vector<std::string>& names) {
-  names.clear();
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return errno;
-  while (const dirent* entry = ::readdir(d)) {
-    std::string_view name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    names.emplace_back(name);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return 0;
-}
-
 bool IsDirectory(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);

@@ -9,16 +9,6 @@
 namespace opsagent::collectors {
 namespace {
 
-// Built by appending: GCC 12's -Wrestrict misfires on `"\"" + std::string(s) + "\""` at -O2.
-std::string Quoted(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  out.append(s);
-  out.push_back('"');
-  return out;
-}
-
 // Splits one header section ("bytes    packets errs ...") into column names.
 Status ParseHeaderSection(std::string_view section, std::vector<std::string_view>& columns) {
   columns.clear();

@@ -11,16 +11,6 @@
 namespace opsagent::collectors {
 namespace {
 
-// Built by appending: GCC 12's -Wrestrict misfires on `"\"" + std::string(s) + "\""` at -O2.
-std::string Quoted(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  out.append(s);
-  out.push_back('"');
-  return out;
-}
-
 // Kernel counters are integers (Tcp MaxConn is -1, most are u64); anything else, including the
 // "inf"/"nan" a float parser would accept, is refused.
 std::optional<double> ParseCounter(std::string_view s) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "collectors/result.h"
 
@@ -44,6 +45,19 @@ std::optional<std::int64_t> ParseInt(std::string_view s);
 std::optional<double> ParseDouble(std::string_view s);
 /// Hex without "0x" prefix (as in /proc/net/tcp).
 std::optional<std::uint64_t> ParseHex(std::string_view s);
+
+/// `"line"` for error messages, cut to 80 bytes with "..." so a huge line cannot flood a log.
+std::string Snippet(std::string_view line);
+
+/// `"s"`, whole. (Built by appending: GCC 12's -Wrestrict misfires on `"\"" + s + "\""` at -O2.)
+std::string Quoted(std::string_view s);
+
+/// Whether `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+/// Label values from outside data must be: Prometheus rejects a whole scrape otherwise.
+bool IsValidUtf8(std::string_view s);
+
+/// Sorted entry names of `dir` (without "." and ".."); returns 0 or an errno value.
+int ListDir(const std::string& dir, std::vector<std::string>& names);
 
 /// Decodes the octal escapes the kernel writes in mountinfo and mounts ("\040" for a space).
 std::string DecodeOctalEscapes(std::string_view s);

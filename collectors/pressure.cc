@@ -13,13 +13,6 @@
 namespace opsagent::collectors {
 namespace {
 
-// Quotes at most the first 80 bytes of a line, so an error about a huge line stays small.
-std::string Snippet(std::string_view line) {
-  constexpr std::size_t kMax = 80;
-  if (line.size() <= kMax) return "\"" + std::string(line) + "\"";
-  return "\"" + std::string(line.substr(0, kMax)) + "...\"";
-}
-
 // Splits "key=value" and checks the key; returns the value, or nullopt when the key differs.
 std::optional<std::string_view> ValueOf(std::string_view column, std::string_view key) {
   if (column.size() <= key.size() || column.substr(0, key.size()) != key ||

@@ -9,13 +9,6 @@
 namespace opsagent::collectors {
 namespace {
 
-// Quotes at most the first 80 bytes of a line, so an error about a huge line stays small.
-std::string Snippet(std::string_view line) {
-  constexpr std::size_t kMax = 80;
-  if (line.size() <= kMax) return "\"" + std::string(line) + "\"";
-  return "\"" + std::string(line.substr(0, kMax)) + "...\"";
-}
-
 struct Key {
   std::string_view name;
   std::uint64_t ProcStat::*field;

@@ -21,21 +21,6 @@ constexpr std::string_view kCoolingPrefix = "cooling_device";
 // sysfs attributes are at most one page; anything longer is not a thermal attribute.
 constexpr std::size_t kMaxAttributeBytes = 4096;
 
-// Sorted entry names of `dir`; returns 0 or an errno value.
-int ListDir(const std::string& dir, std::vector<std::string>& names) {
-  names.clear();
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return errno;
-  while (const dirent* entry = ::readdir(d)) {
-    std::string_view name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    names.emplace_back(name);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return 0;
-}
-
 // Reads one attribute into `out`; returns 0 or an errno value (callers classify it).
 int ReadAttribute(const std::string& path, std::string& out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
