@@ -56,7 +56,7 @@ Args ParseArgs(int argc, char** argv) {
     bool has_value = false;
     if (std::size_t eq = arg.find('='); eq != std::string::npos) {
       value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
+      arg.resize(eq);
       has_value = true;
     }
     if (std::find(kKnown.begin(), kKnown.end(), arg) == kKnown.end()) {

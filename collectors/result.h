@@ -41,7 +41,7 @@ class [[nodiscard]] Result {
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Error error) : error_(std::move(error.message)), failed_(true) {}  // NOLINT
+  Status(const Error& error) : error_(error.message), failed_(true) {}  // NOLINT
 
   static Status Ok() { return Status(); }
   bool ok() const { return !failed_; }

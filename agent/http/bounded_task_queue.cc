@@ -8,7 +8,7 @@ BoundedTaskQueue::BoundedTaskQueue(std::size_t workers, std::size_t max_queued)
   for (std::size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { Work(); });
 }
 
-BoundedTaskQueue::~BoundedTaskQueue() { shutdown(); }
+BoundedTaskQueue::~BoundedTaskQueue() { Stop(); }
 
 void BoundedTaskQueue::enqueue(std::function<void()> fn) {
   {
@@ -22,7 +22,9 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
   fn();  // backpressure: serve on the accepting thread
 }
 
-void BoundedTaskQueue::shutdown() {
+void BoundedTaskQueue::shutdown() { Stop(); }
+
+void BoundedTaskQueue::Stop() {
   {
     std::lock_guard lock(mutex_);
     if (shutting_down_) return;

@@ -17,7 +17,7 @@ namespace opsagent::http {
 /// and further clients wait in the kernel's listen backlog, which is bounded too. Dropping the job
 /// instead is not possible: it owns the socket. Thread-safety: enqueue from the accept thread,
 /// shutdown once.
-class BoundedTaskQueue : public httplib::TaskQueue {
+class BoundedTaskQueue final : public httplib::TaskQueue {
  public:
   BoundedTaskQueue(std::size_t workers, std::size_t max_queued);
   ~BoundedTaskQueue() override;
@@ -26,6 +26,7 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   void shutdown() override;
 
  private:
+  void Stop();  // non-virtual, so the destructor can call it
   void Work();
 
   std::size_t max_queued_;
