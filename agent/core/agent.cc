@@ -15,9 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Collectors mostly wait on the kernel (procfs reads, statfs), so a few threads beat one even on
-// two cores; the bound keeps a pile of stuck collectors from turning into a pile of threads.
-constexpr std::size_t kCollectorThreads = 4;
+// Collectors are short kernel reads; two workers keep one slow or stuck collector from delaying
+// the rest, and the bound keeps a pile of stuck collectors from turning into a pile of threads.
+constexpr std::size_t kCollectorThreads = 2;
 
 double UnixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -158,7 +158,7 @@ void Agent::OnTick() {
     return;
   }
   cycle_in_flight_ = true;
-  collectors_->RunCycle(io_, *pool_, config_.collect_timeout,
+  collectors_->RunCycle(io_, *pool_, kCollectorThreads, config_.collect_timeout,
                         [this](CycleResult result) { OnCycleDone(std::move(result)); });
 }
 

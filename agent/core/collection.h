@@ -43,9 +43,9 @@ class CollectorSet {
   CollectorSet(std::vector<std::unique_ptr<collectors::Collector>> collectors,
                collectors::HostPaths paths, std::shared_ptr<std::atomic<int>> in_flight);
 
-  /// Starts one cycle: every idle collector is posted to `pool`; `done` runs on `io` once all
-  /// have finished or `timeout` has passed, whichever is first.
-  void RunCycle(boost::asio::io_context& io, boost::asio::thread_pool& pool,
+  /// Starts one cycle: up to `workers` tasks on `pool` run every idle collector; `done` runs on
+  /// `io` once all have finished or `timeout` has passed, whichever is first.
+  void RunCycle(boost::asio::io_context& io, boost::asio::thread_pool& pool, std::size_t workers,
                 std::chrono::milliseconds timeout, std::function<void(CycleResult)> done);
 
   /// Whether any collector is still running (a stuck one, or a cycle in flight).
@@ -54,6 +54,7 @@ class CollectorSet {
   std::size_t size() const { return slots_.size(); }
 
  private:
+  struct Cycle;
   struct Slot {
     std::unique_ptr<collectors::Collector> collector;
     std::string name;

@@ -117,21 +117,44 @@ Exposition Render(const std::vector<prometheus::MetricFamily>& families) {
   return out;
 }
 
+namespace {
+
+// One deflate state per thread, reset between cycles: deflateInit2 allocates ~270 KB, and doing
+// that every cycle costs page faults on each. Level 1: the scraper does not care, and on a 40 KB
+// exposition it is ~3x cheaper than level 6 for ~15% more bytes.
+class Deflater {
+ public:
+  Deflater() { ok_ = deflateInit2(&zs_, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK; }
+  ~Deflater() {
+    if (ok_) deflateEnd(&zs_);
+  }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+
+  std::string Compress(const std::string& data) {
+    if (!ok_ || deflateReset(&zs_) != Z_OK) return {};
+    std::string out;
+    out.resize(deflateBound(&zs_, data.size()) + 32);
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs_.avail_in = static_cast<uInt>(data.size());
+    zs_.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs_.avail_out = static_cast<uInt>(out.size());
+    int rc = deflate(&zs_, Z_FINISH);
+    out.resize(zs_.total_out);
+    if (rc != Z_STREAM_END) return {};
+    return out;
+  }
+
+ private:
+  z_stream zs_{};
+  bool ok_ = false;
+};
+
+}  // namespace
+
 std::string Gzip(const std::string& data) {
-  z_stream zs{};
-  // windowBits 15 + 16 selects the gzip wrapper; level 6 is zlib's (and Go's) default trade-off.
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
-  std::string out;
-  out.resize(deflateBound(&zs, data.size()) + 32);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return {};
-  return out;
+  thread_local Deflater deflater;
+  return deflater.Compress(data);
 }
 
 void ExpositionCache::Publish(std::shared_ptr<const Exposition> exposition) {

@@ -79,7 +79,7 @@ struct Fixture {
   CycleResult RunOnce(CollectorSet& set, std::chrono::milliseconds timeout) {
     CycleResult out;
     bool done = false;
-    set.RunCycle(io, pool, timeout, [&](CycleResult r) {
+    set.RunCycle(io, pool, 2, timeout, [&](CycleResult r) {
       out = std::move(r);
       done = true;
     });
