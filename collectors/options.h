@@ -20,19 +20,27 @@ struct FilesystemOptions {
   /// How long one statfs may take before its mount point is marked stuck and skipped.
   /// node_exporter waits 5s; 2s keeps a hung mount well inside one default collect_timeout.
   std::chrono::milliseconds mount_timeout{2000};
+
+  bool operator==(const FilesystemOptions&) const = default;
 };
 
 struct NetdevOptions {
   std::string device_exclude = "^lo$";
   std::string device_include;  // empty: every device not excluded
+
+  bool operator==(const NetdevOptions&) const = default;
 };
 
 struct NetclassOptions {
   std::string ignored_devices = "^$";
+
+  bool operator==(const NetclassOptions&) const = default;
 };
 
 struct DiskstatsOptions {
   std::string device_exclude = "^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$";
+
+  bool operator==(const DiskstatsOptions&) const = default;
 };
 
 /// One named group of processes; a process belongs to the first group whose every given
@@ -41,11 +49,15 @@ struct ProcessGroup {
   std::string name;
   std::string comm;
   std::string cmdline;
+
+  bool operator==(const ProcessGroup&) const = default;
 };
 
 struct ProcessOptions {
   std::vector<ProcessGroup> groups;
   int top_n = 10;
+
+  bool operator==(const ProcessOptions&) const = default;
 };
 
 struct CollectorOptions {
@@ -54,6 +66,8 @@ struct CollectorOptions {
   NetclassOptions netclass;
   DiskstatsOptions diskstats;
   ProcessOptions process;
+
+  bool operator==(const CollectorOptions&) const = default;
 };
 
 }  // namespace opsagent::collectors

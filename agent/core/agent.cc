@@ -74,17 +74,21 @@ Agent::~Agent() {
 void Agent::Apply(config::Config config) {
   ApplyOverrides(config, overrides_);
   ConfigureLogging(config.log_level, config.log_format);
-  std::vector<std::unique_ptr<collectors::Collector>> enabled;
+  // Collectors carry over a reload when their options did not change: their state survives (a
+  // hung mount stays known and keeps its one blocked thread instead of gaining new ones).
+  bool carry_over = collectors_ && config.collector_options == config_.collector_options;
+  std::vector<CollectorSet::Member> members;
   for (const auto& entry : collectors::BuiltinCollectors().entries()) {
-    if (config.CollectorEnabled(entry.info->name)) {
-      enabled.push_back(entry.make(config.collector_options));
-    }
+    if (!config.CollectorEnabled(entry.info->name)) continue;
+    std::string name(entry.info->name);
+    bool reuse = carry_over && collectors_->Has(name);
+    members.push_back({name, reuse ? nullptr : entry.make(config.collector_options)});
   }
-  spdlog::info("{} collectors enabled, interval {}ms, timeout {}ms", enabled.size(),
+  spdlog::info("{} collectors enabled, interval {}ms, timeout {}ms", members.size(),
                config.collect_interval.count(), config.collect_timeout.count());
   collectors_ = std::make_unique<CollectorSet>(
-      std::move(enabled), collectors::HostPaths(config.procfs, config.sysfs, config.rootfs),
-      in_flight_);
+      std::move(members), collectors_.get(),
+      collectors::HostPaths(config.procfs, config.sysfs, config.rootfs), in_flight_);
   config_ = std::move(config);
 }
 

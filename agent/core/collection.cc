@@ -51,16 +51,40 @@ struct CollectorSet::Cycle {
   }
 };
 
-CollectorSet::CollectorSet(std::vector<std::unique_ptr<collectors::Collector>> collectors,
+CollectorSet::CollectorSet(std::vector<Member> members, const CollectorSet* previous,
                            collectors::HostPaths paths, std::shared_ptr<std::atomic<int>> in_flight)
     : paths_(std::make_shared<const collectors::HostPaths>(std::move(paths))),
       in_flight_(std::move(in_flight)) {
-  for (auto& collector : collectors) {
+  for (Member& member : members) {
+    if (!member.fresh && previous != nullptr) {
+      for (const auto& slot : previous->slots_) {
+        if (slot->name == member.name) slots_.push_back(slot);  // shared: may still be running
+      }
+      continue;
+    }
+    if (!member.fresh) continue;
     auto slot = std::make_shared<Slot>();
-    slot->name = std::string(collector->Name());
-    slot->collector = std::move(collector);
+    slot->name = member.name;
+    slot->collector = std::move(member.fresh);
     slots_.push_back(std::move(slot));
   }
+}
+
+CollectorSet::CollectorSet(std::vector<std::unique_ptr<collectors::Collector>> collectors,
+                           collectors::HostPaths paths, std::shared_ptr<std::atomic<int>> in_flight)
+    : CollectorSet(
+          [&] {
+            std::vector<Member> members;
+            for (auto& c : collectors) members.push_back({std::string(c->Name()), std::move(c)});
+            return members;
+          }(),
+          nullptr, std::move(paths), std::move(in_flight)) {}
+
+bool CollectorSet::Has(std::string_view name) const {
+  for (const auto& slot : slots_) {
+    if (slot->name == name) return true;
+  }
+  return false;
 }
 
 bool CollectorSet::AnyRunning() const {

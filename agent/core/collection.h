@@ -38,10 +38,24 @@ struct CycleResult {
 /// run on the pool.
 class CollectorSet {
  public:
+  /// One collector of a new set: a fresh instance, or nullptr to carry over the previous set's
+  /// instance of that name with its state (previous counters, stuck mount points and their
+  /// threads), so a reload neither resets it nor multiplies threads blocked in the kernel.
+  struct Member {
+    std::string name;
+    std::unique_ptr<collectors::Collector> fresh;
+  };
+
   /// `in_flight` counts collector runs posted and not yet returned, across every set the owner
   /// ever created, so shutdown can tell whether joining the pool would block.
+  CollectorSet(std::vector<Member> members, const CollectorSet* previous,
+               collectors::HostPaths paths, std::shared_ptr<std::atomic<int>> in_flight);
+  /// A set of fresh collectors only.
   CollectorSet(std::vector<std::unique_ptr<collectors::Collector>> collectors,
                collectors::HostPaths paths, std::shared_ptr<std::atomic<int>> in_flight);
+
+  /// Whether a collector of that name is in the set (and so can be carried over).
+  bool Has(std::string_view name) const;
 
   /// Starts one cycle: up to `workers` tasks on `pool` run every idle collector; `done` runs on
   /// `io` once all have finished or `timeout` has passed, whichever is first.

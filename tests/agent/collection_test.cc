@@ -155,5 +155,28 @@ TEST(CollectorSet, SurvivesBeingDestroyedWhileACollectorIsStuck) {
   EXPECT_EQ(f.in_flight->load(), 0);
 }
 
+TEST(CollectorSet, CarriesOverAStuckCollectorInsteadOfStartingAnother) {
+  Fixture f;
+  auto first = f.MakeSet();
+  (void)f.RunOnce(*first, std::chrono::milliseconds(50));  // "gated" is now stuck
+  std::vector<CollectorSet::Member> members;
+  members.push_back({"gated", nullptr});  // carried over
+  members.push_back({"value", std::make_unique<ValueCollector>(false)});
+  CollectorSet second(std::move(members), first.get(), collectors::HostPaths(), f.in_flight);
+  first.reset();
+  EXPECT_TRUE(second.Has("gated"));
+  EXPECT_FALSE(second.Has("failing"));
+  CycleResult result = f.RunOnce(second, std::chrono::milliseconds(50));
+  ASSERT_EQ(result.outcomes.size(), 2u);
+  EXPECT_EQ(result.outcomes[0].error, "still running from an earlier cycle");
+  EXPECT_TRUE(result.outcomes[1].success);
+  {
+    std::lock_guard lock(f.gate->mutex);
+    EXPECT_EQ(f.gate->calls, 1);  // the carried-over instance, not a second blocked one
+  }
+  f.OpenGate();
+  f.pool.join();
+}
+
 }  // namespace
 }  // namespace opsagent::core
