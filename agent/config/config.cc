@@ -4,12 +4,11 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "agent/config/duration.h"
+#include "collectors/parse.h"
 #include "collectors/registry.h"
 
 namespace opsagent::config {
@@ -386,15 +385,14 @@ LoadResult LoadConfigString(std::string_view yaml, const std::string& file) {
 }
 
 LoadResult LoadConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  // collectors::ReadFile refuses directories (EISDIR on read) and bounds the size.
+  std::string content;
+  if (Status read = collectors::ReadFile(path, content); !read.ok()) {
     LoadResult result;
-    result.problems.push_back(Problem{path, 0, 0, "cannot open config file"});
+    result.problems.push_back(Problem{path, 0, 0, "cannot read config file: " + read.message()});
     return result;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return LoadConfigString(buffer.str(), path);
+  return LoadConfigString(content, path);
 }
 
 std::vector<std::string> KnownConfigKeys() {

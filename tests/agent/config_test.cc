@@ -218,6 +218,13 @@ collectors:
   EXPECT_EQ(o.diskstats.device_exclude, "^loop");
 }
 
+TEST(Config, DirectoryIsNotAConfigFile) {
+  LoadResult result = LoadConfigFile("/etc");
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_NE(result.problems[0].message.find("Is a directory"), std::string::npos)
+      << result.problems[0].message;
+}
+
 TEST(Config, MissingFileIsAProblem) {
   LoadResult result = LoadConfigFile("/nonexistent/opsagent.yaml");
   ASSERT_EQ(result.problems.size(), 1u);
