@@ -100,17 +100,20 @@ void Agent::Start() {
 bool Agent::Stop() {
   stopped_ = true;
   timer_.cancel();
-  pool_->stop();
-  // A collector blocked in the kernel cannot be interrupted; wait briefly, then give up on it.
+  // Let a cycle in flight finish (its workers may still be queued: stopping the pool first would
+  // strand the collectors they had not claimed). A collector blocked in the kernel cannot be
+  // interrupted; wait briefly, then give up on it.
   for (int i = 0; i < 50 && in_flight_->load() > 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (in_flight_->load() > 0) {
     spdlog::warn("{} collector(s) still running at shutdown; not waiting for them",
                  in_flight_->load());
+    pool_->stop();
     (void)pool_.release();  // deliberately leaked: its threads are blocked and the process exits
     return false;
   }
+  pool_->stop();
   pool_->join();
   pool_.reset();
   return true;
