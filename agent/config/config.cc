@@ -21,9 +21,12 @@ using std::chrono::milliseconds;
 // KnownConfigKeys() lists it, so the docs test sees exactly what the loader accepts.
 const std::map<std::string, std::vector<std::string>>& Schema() {
   static const std::map<std::string, std::vector<std::string>> kSchema = {
-      {"", {"global", "web", "paths", "log", "collectors"}},
-      {"global", {"collect_interval", "collect_timeout"}},
+      {"",
+       {"global", "web", "api", "paths", "log", "collectors", "rule_files", "rules", "state_dir"}},
+      {"global", {"collect_interval", "collect_timeout", "evaluation_interval", "external_labels"}},
       {"web", {"listen_address"}},
+      {"api", {"listen_address"}},
+      {"rules", {"builtin_pack", "max_series_history", "query_timeout", "query_max_samples"}},
       {"paths", {"procfs", "sysfs", "rootfs"}},
       {"log", {"level", "format"}},
       {"collectors.*", {"enabled"}},
@@ -66,6 +69,10 @@ class Loader {
     LoadPaths(root["paths"]);
     LoadLog(root["log"]);
     LoadCollectors(root["collectors"]);
+    LoadApi(root["api"]);
+    LoadRuleSettings(root);
+    ReadString(root, "state_dir", "state_dir", config_.state_dir);
+    if (config_.state_dir.empty()) Add(root["state_dir"].Mark(), "state_dir: must not be empty");
     return Finish();
   }
 
@@ -75,6 +82,15 @@ class Loader {
       // Leave a fifth of the interval (at most 2s) between the deadline and the next cycle.
       milliseconds slack = std::min(milliseconds(2000), config_.collect_interval / 5);
       config_.collect_timeout = config_.collect_interval - slack;
+    }
+    if (config_.evaluation_interval.count() == 0) {
+      config_.evaluation_interval = config_.collect_interval;
+    } else if (config_.evaluation_interval < config_.collect_interval) {
+      Add(evaluation_mark_, "global.evaluation_interval (" +
+                                FormatDuration(config_.evaluation_interval) +
+                                ") must not be shorter than global.collect_interval (" +
+                                FormatDuration(config_.collect_interval) +
+                                "): rules are evaluated right after a collection");
     }
     if (config_.collect_timeout > config_.collect_interval) {
       Add(timeout_mark_, "global.collect_timeout (" + FormatDuration(config_.collect_timeout) +
@@ -222,6 +238,71 @@ class Loader {
       timeout_set_ = true;
       timeout_mark_ = global["collect_timeout"].Mark();
     }
+    if (ReadDuration(global, "evaluation_interval", "global.evaluation_interval",
+                     milliseconds(1000), config_.evaluation_interval)) {
+      evaluation_mark_ = global["evaluation_interval"].Mark();
+    }
+    LoadExternalLabels(global["external_labels"]);
+  }
+
+  void LoadExternalLabels(const YAML::Node& node) {
+    if (IsAbsent(node)) return;
+    if (!ExpectMap(node, "global.external_labels")) return;
+    static const RE2 kLabelName("[a-zA-Z_][a-zA-Z0-9_]*");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::string name = it->first.Scalar();
+      std::string path = "global.external_labels." + name;
+      if (!RE2::FullMatch(name, kLabelName) || name.starts_with("__")) {
+        Add(it->first.Mark(), path + ": \"" + name + "\" is not a valid label name");
+        continue;
+      }
+      std::string value;
+      if (!ReadScalar(it->second, path, value)) continue;
+      config_.external_labels.emplace_back(name, value);
+    }
+  }
+
+  void LoadApi(const YAML::Node& node) {
+    YAML::Node api = Section(node, "api");
+    if (!api.IsDefined()) return;
+    CheckKeys(api, SchemaKeys("api"), "api");
+    std::string address = config_.api_listen_address;
+    ReadString(api, "listen_address", "api.listen_address", address);
+    if (address.empty()) {
+      config_.api_listen_address.clear();
+      return;
+    }
+    if (std::string error = ValidateListenAddress(address); !error.empty()) {
+      Add(api["listen_address"].Mark(), "api.listen_address: " + error);
+      return;
+    }
+    config_.api_listen_address = address;
+  }
+
+  void LoadRuleSettings(const YAML::Node& root) {
+    const YAML::Node files = root["rule_files"];
+    if (!IsAbsent(files)) {
+      if (!files.IsSequence()) {
+        Add(files.Mark(), "rule_files: expected a list of file globs");
+      } else {
+        for (std::size_t i = 0; i < files.size(); ++i) {
+          std::string glob;
+          if (ReadScalar(files[i], "rule_files[" + std::to_string(i) + "]", glob)) {
+            config_.rule_files.push_back(glob);
+          }
+        }
+      }
+    }
+    YAML::Node rules = Section(root["rules"], "rules");
+    if (!rules.IsDefined()) return;
+    CheckKeys(rules, SchemaKeys("rules"), "rules");
+    ReadBool(rules, "builtin_pack", "rules.builtin_pack", config_.builtin_rule_pack);
+    ReadInt(rules, "max_series_history", "rules.max_series_history", 0, 10000000,
+            config_.max_series_history);
+    ReadDuration(rules, "query_timeout", "rules.query_timeout", milliseconds(10),
+                 config_.query_timeout);
+    ReadInt(rules, "query_max_samples", "rules.query_max_samples", 1000, 1000000000,
+            config_.query_max_samples);
   }
 
   void LoadWeb(const YAML::Node& node) {
@@ -367,6 +448,7 @@ class Loader {
   std::vector<Problem> problems_;
   bool timeout_set_ = false;
   YAML::Mark timeout_mark_ = YAML::Mark::null_mark();
+  YAML::Mark evaluation_mark_ = YAML::Mark::null_mark();
 };
 
 }  // namespace

@@ -31,6 +31,28 @@ struct Config {
   std::chrono::milliseconds collect_timeout{8000};
 
   std::string listen_address = "0.0.0.0:9810";
+  /// The Prometheus-compatible query API listener; "" turns it off. Loopback by default: the
+  /// API exposes every series and (later) mutations, so it is never public unless configured.
+  std::string api_listen_address = "127.0.0.1:9811";
+  /// Where the state database lives (alert state survives restarts through it).
+  std::string state_dir = "/var/lib/opsagent";
+
+  /// How often rule groups without their own `interval` are evaluated; 0 until loaded, then
+  /// the collect interval unless set. Rules run right after a collection, so it must be at
+  /// least the collect interval.
+  std::chrono::milliseconds evaluation_interval{0};
+  /// Labels added to alerts sent out and available to templates as $externalLabels.
+  std::vector<std::pair<std::string, std::string>> external_labels;
+  /// Globs of Prometheus rule files; relative ones are resolved against the config file's
+  /// directory.
+  std::vector<std::string> rule_files;
+  /// Whether the embedded default host rule pack (rules/pack) is loaded too.
+  bool builtin_rule_pack = true;
+  /// Bound on series kept with history for range selectors and offsets.
+  int max_series_history = 10000;
+  /// Per-query limits of the query API and rule evaluation.
+  std::chrono::milliseconds query_timeout{10000};
+  int query_max_samples = 5000000;
 
   std::string procfs = "/proc";
   std::string sysfs = "/sys";

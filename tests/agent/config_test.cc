@@ -233,3 +233,60 @@ TEST(Config, MissingFileIsAProblem) {
 
 }  // namespace
 }  // namespace opsagent::config
+
+namespace opsagent::config {
+namespace {
+
+TEST(RuleConfigTest, EvaluationIntervalDefaultsToCollectInterval) {
+  LoadResult r = LoadConfigString("global: {collect_interval: 15s}\n", "c.yml");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.config.evaluation_interval, std::chrono::seconds(15));
+  EXPECT_TRUE(r.config.builtin_rule_pack);
+  EXPECT_EQ(r.config.api_listen_address, "127.0.0.1:9811");
+}
+
+TEST(RuleConfigTest, EvaluationIntervalShorterThanCollectIsAProblem) {
+  LoadResult r =
+      LoadConfigString("global:\n  collect_interval: 15s\n  evaluation_interval: 5s\n", "c.yml");
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].line, 3);
+  EXPECT_NE(r.problems[0].message.find("must not be shorter"), std::string::npos);
+}
+
+TEST(RuleConfigTest, RuleFilesExternalLabelsAndLimits) {
+  LoadResult r = LoadConfigString(
+      "rule_files: [a.yml, 'rules/*.yml']\n"
+      "global: {external_labels: {cluster: prod, dc: eu1}}\n"
+      "rules: {builtin_pack: false, max_series_history: 50, query_timeout: 2s}\n"
+      "api: {listen_address: ''}\n"
+      "state_dir: /tmp/x\n",
+      "c.yml");
+  ASSERT_TRUE(r.ok()) << r.problems[0].ToString();
+  EXPECT_EQ(r.config.rule_files, (std::vector<std::string>{"a.yml", "rules/*.yml"}));
+  ASSERT_EQ(r.config.external_labels.size(), 2u);
+  EXPECT_EQ(r.config.external_labels[0].first, "cluster");
+  EXPECT_FALSE(r.config.builtin_rule_pack);
+  EXPECT_EQ(r.config.max_series_history, 50);
+  EXPECT_EQ(r.config.query_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(r.config.api_listen_address, "");
+  EXPECT_EQ(r.config.state_dir, "/tmp/x");
+}
+
+TEST(RuleConfigTest, BadRuleSettingsNameTheField) {
+  LoadResult r = LoadConfigString(
+      "rule_files: a.yml\n"
+      "global: {external_labels: {__bad: x, 1x: y}}\n"
+      "rules: {unknown: 1}\n"
+      "api: {listen_address: nope}\n",
+      "c.yml");
+  std::string all;
+  for (const auto& p : r.problems) all += p.ToString() + "\n";
+  EXPECT_NE(all.find("c.yml:1:13: rule_files: expected a list"), std::string::npos) << all;
+  EXPECT_NE(all.find("global.external_labels.__bad"), std::string::npos) << all;
+  EXPECT_NE(all.find("global.external_labels.1x"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown key rules.unknown"), std::string::npos) << all;
+  EXPECT_NE(all.find("api.listen_address"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace opsagent::config
