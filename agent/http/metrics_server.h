@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "agent/core/agent.h"
+#include "agent/http/listener.h"
 #include "collectors/result.h"
 
 namespace httplib {
@@ -17,9 +18,6 @@ namespace opsagent::http {
 
 /// Whether an Accept-Encoding header value admits gzip (a "gzip" or "*" coding without q=0).
 bool AcceptsGzip(std::string_view accept_encoding);
-
-/// Splits "HOST:PORT" / "[V6]:PORT" into host and port; host "" means every address.
-Result<std::pair<std::string, int>> SplitHostPort(const std::string& address);
 
 /// Serves GET /metrics from the agent's cached exposition (gzip when accepted), /-/healthy and
 /// /-/ready. Scrapes never trigger collection. Thread-safety: Start/Stop from one thread; the
@@ -40,8 +38,8 @@ class MetricsServer {
   void InstallRoutes();
 
   const core::Agent& agent_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<Listener> listener_;
+  httplib::Server* server_ = nullptr;
   int port_ = 0;
 };
 
