@@ -30,6 +30,8 @@ commands:
 flags for run:
   --config FILE                   config file (default: the embedded default)
   --web.listen-address HOST:PORT  metrics listener (default 0.0.0.0:9810)
+  --api.listen-address HOST:PORT  API listener (default 127.0.0.1:9811; "" turns it off)
+  --state-dir DIR                 state database directory (default /var/lib/opsagent)
   --path.procfs DIR               procfs mount point (default /proc)
   --path.sysfs DIR                sysfs mount point (default /sys)
   --path.rootfs DIR               root filesystem of the host (default /)
@@ -42,8 +44,9 @@ struct Args {
 };
 
 Args ParseArgs(int argc, char** argv) {
-  static const std::vector<std::string> kKnown = {"--config", "--web.listen-address",
-                                                  "--path.procfs", "--path.sysfs", "--path.rootfs"};
+  static const std::vector<std::string> kKnown = {
+      "--config",      "--web.listen-address", "--api.listen-address", "--state-dir",
+      "--path.procfs", "--path.sysfs",         "--path.rootfs"};
   Args args;
   if (argc < 2) {
     args.error = "missing command";
@@ -112,9 +115,10 @@ int Run(const Args& args) {
     PrintProblems(loaded);
     return 1;
   }
-  opsagent::core::Overrides overrides{Flag(args, "--web.listen-address"),
-                                      Flag(args, "--path.procfs"), Flag(args, "--path.sysfs"),
-                                      Flag(args, "--path.rootfs")};
+  opsagent::core::Overrides overrides{
+      Flag(args, "--web.listen-address"), Flag(args, "--path.procfs"),
+      Flag(args, "--path.sysfs"),         Flag(args, "--path.rootfs"),
+      Flag(args, "--api.listen-address"), Flag(args, "--state-dir")};
   if (overrides.listen_address) {
     if (auto split = opsagent::http::SplitHostPort(*overrides.listen_address); !split) {
       std::fprintf(stderr, "--web.listen-address: %s\n", split.error().message.c_str());

@@ -50,6 +50,8 @@ void ApplyOverrides(config::Config& config, const Overrides& overrides) {
   if (overrides.procfs) config.procfs = *overrides.procfs;
   if (overrides.sysfs) config.sysfs = *overrides.sysfs;
   if (overrides.rootfs) config.rootfs = *overrides.rootfs;
+  if (overrides.api_listen_address) config.api_listen_address = *overrides.api_listen_address;
+  if (overrides.state_dir) config.state_dir = *overrides.state_dir;
 }
 
 Agent::Agent(boost::asio::io_context& io, config::Config config, std::string config_path,

@@ -23,6 +23,8 @@ struct Overrides {
   std::optional<std::string> procfs;
   std::optional<std::string> sysfs;
   std::optional<std::string> rootfs;
+  std::optional<std::string> api_listen_address;
+  std::optional<std::string> state_dir;
 };
 
 void ApplyOverrides(config::Config& config, const Overrides& overrides);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -84,18 +85,27 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   return result;
 }
 
-AgentProcess::AgentProcess(std::vector<std::string> extra_args) {
+AgentProcess::AgentProcess(std::vector<std::string> extra_args, std::string state_dir)
+    : state_dir_(std::move(state_dir)) {
   log_path_ = TempPath("agent-log");
-  std::vector<std::string> argv = {AgentBinary(), "run", "--web.listen-address", "127.0.0.1:0"};
+  if (state_dir_.empty()) {
+    state_dir_ = log_path_ + ".state";
+    owns_state_dir_ = true;
+  }
+  std::vector<std::string> argv = {
+      AgentBinary(),          "run",         "--web.listen-address", "127.0.0.1:0",
+      "--api.listen-address", "127.0.0.1:0", "--state-dir",          state_dir_};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_TRUNC);
   pid_ = Spawn(argv, log_fd, log_fd);
   ::close(log_fd);
   static const std::regex kServing(R"(serving metrics on [^ ]+:(\d+))");
+  static const std::regex kServingApi(R"(serving api on [^ ]+:(\d+))");
   for (int i = 0; i < 1000 && port_ == 0; ++i) {  // bounded: 10 s
     std::smatch match;
     std::string log = Log();
     if (std::regex_search(log, match, kServing)) port_ = std::stoi(match[1]);
+    if (std::regex_search(log, match, kServingApi)) api_port_ = std::stoi(match[1]);
     if (port_ == 0) {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -110,6 +120,7 @@ AgentProcess::AgentProcess(std::vector<std::string> extra_args) {
 AgentProcess::~AgentProcess() {
   (void)Stop();
   ::unlink(log_path_.c_str());
+  if (owns_state_dir_) std::filesystem::remove_all(state_dir_);
 }
 
 std::string AgentProcess::Log() const { return ReadWholeFile(log_path_); }
@@ -123,6 +134,29 @@ AgentProcess::Response AgentProcess::Get(const std::string& path,
   httplib::Headers h(headers.begin(), headers.end());
   Response response;
   if (auto res = client.Get(path.c_str(), h)) {
+    response.status = res->status;
+    response.body = res->body;
+    for (const auto& [k, v] : res->headers) response.headers[k] = v;
+  }
+  return response;
+}
+
+AgentProcess::Response AgentProcess::ApiGet(const std::string& path) const {
+  Response response;
+  for (int i = 0; i < 500 && api_port_ == 0; ++i) {  // bounded: 5 s for the API to log its port
+    static const std::regex kServingApi(R"(serving api on [^ ]+:(\d+))");
+    std::smatch match;
+    std::string log = Log();
+    if (std::regex_search(log, match, kServingApi)) {
+      api_port_ = std::stoi(match[1]);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  httplib::Client client("127.0.0.1", api_port_);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(10, 0);
+  if (auto res = client.Get(path.c_str())) {
     response.status = res->status;
     response.body = res->body;
     for (const auto& [k, v] : res->headers) response.headers[k] = v;

@@ -28,15 +28,19 @@ CommandResult RunCommand(const std::vector<std::string>& argv);
 /// after 5 s) and reaped by PID in the destructor. Not thread-safe.
 class AgentProcess {
  public:
-  /// Starts `opsagent run --web.listen-address 127.0.0.1:0 <extra_args>` and waits (bounded) for
-  /// the listener to come up; port() is then known.
-  explicit AgentProcess(std::vector<std::string> extra_args);
+  /// Starts `opsagent run --web.listen-address 127.0.0.1:0 --api.listen-address 127.0.0.1:0
+  /// --state-dir <state_dir> <extra_args>` and waits (bounded) for the metrics listener to come
+  /// up; port() is then known (and api_port() once the API listener logged its port). An empty
+  /// `state_dir` means a fresh temporary directory, removed in the destructor.
+  explicit AgentProcess(std::vector<std::string> extra_args, std::string state_dir = "");
   ~AgentProcess();
   AgentProcess(const AgentProcess&) = delete;
   AgentProcess& operator=(const AgentProcess&) = delete;
 
   bool started() const { return port_ > 0; }
   int port() const { return port_; }
+  int api_port() const { return api_port_; }
+  const std::string& state_dir() const { return state_dir_; }
   pid_t pid() const { return pid_; }
   /// Everything the agent wrote to stderr so far.
   std::string Log() const;
@@ -49,6 +53,8 @@ class AgentProcess {
   };
   Response Get(const std::string& path,
                const std::map<std::string, std::string>& headers = {}) const;
+  /// GET on the API listener.
+  Response ApiGet(const std::string& path) const;
 
   /// Polls /metrics until `predicate(body)` holds or `timeout` passes; returns the last body.
   std::optional<std::string> WaitForMetrics(bool (*predicate)(const std::string&),
@@ -65,7 +71,10 @@ class AgentProcess {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  mutable int api_port_ = 0;  // learnt lazily from the log by ApiGet
   std::string log_path_;
+  std::string state_dir_;
+  bool owns_state_dir_ = false;
 };
 
 }  // namespace opsagent::testing
