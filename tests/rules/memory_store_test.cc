@@ -420,6 +420,25 @@ TEST(MemoryStoreTest, ManySeriesAreFoundByLabels) {
   EXPECT_EQ(store.Select({M(MatchType::kRegexMatch, "i", "12.")}, kMin, kMax).size(), 10u);
 }
 
+TEST(MemoryStoreTest, ChurnKeepsTheSeriesIndexConsistent) {
+  // Deleting every other series out of a large table shifts probe runs around; every survivor
+  // must still be found (no duplicate created) and every deleted one come back as new.
+  MemoryStore store;
+  auto labels = [](int i) { return L({{"__name__", "m"}, {"i", std::to_string(i)}}); };
+  for (int i = 0; i < 4000; ++i) store.Append(labels(i), i % 2 == 0 ? 1000 : 500'000, i);
+  store.Collect(500'000);  // the even ones are older than the lookback
+  ASSERT_EQ(store.Stats().series, 2000u);
+  for (int i = 0; i < 4000; ++i) store.Append(labels(i), 600'000, -i);
+  StoreStats stats = store.Stats();
+  EXPECT_EQ(stats.series, 4000u);
+  EXPECT_EQ(stats.dropped_samples, 0u);
+  for (int i : {0, 1, 2, 3999}) {
+    auto got = store.Select({Eq("i", std::to_string(i))}, kMin, kMax);
+    ASSERT_EQ(got.size(), 1u) << i;
+    EXPECT_EQ(got[0].points, (Points{{600'000, static_cast<double>(-i)}})) << i;
+  }
+}
+
 TEST(MemoryStoreTest, ConcurrentWritersAndReaders) {
   MemoryStore store({.retain_all = true});
   auto writer = [&](std::string source) {
