@@ -181,6 +181,19 @@ TEST(MemoryStoreTest, LongestMatchingRetentionWinsAndCollectTrimsWholeChunks) {
   EXPECT_EQ(got[0].points.back(), (Point{249'000, 249}));
 }
 
+TEST(MemoryStoreTest, LatestStaysVisibleWhenRetentionIsShorterThanLookback) {
+  MemoryStore store;
+  store.SetHistoryNeeds({{.matchers = {Eq("__name__", "x")}, .retention_ms = 10'000}});
+  Labels x = L({{"__name__", "x"}});
+  for (int i = 0; i < 130; ++i) store.Append(x, i * 1000, i);
+  store.Collect(200'000);  // both chunks end before now - 10 s: history trimmed to nothing
+  EXPECT_EQ(store.Stats().samples, 0u);
+  EXPECT_EQ(store.Select({Eq("__name__", "x")}, 200'000 - kLookbackDeltaMs, 200'000)[0].points,
+            (Points{{129'000, 129}}));
+  store.Append(x, 201'000, 1);
+  EXPECT_EQ(store.Select({Eq("__name__", "x")}, kMin, kMax)[0].points, (Points{{201'000, 1}}));
+}
+
 TEST(MemoryStoreTest, RetainAllKeepsEverythingAndNeverTrims) {
   MemoryStore store({.retain_all = true});
   Labels x = L({{"__name__", "x"}});
