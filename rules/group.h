@@ -74,6 +74,8 @@ class RuleGroup {
   /// Alert state for persistence: key of the rule (`FILE;GROUP;INDEX;NAME`) and its alerts.
   std::vector<std::pair<std::string, std::vector<Alert>>> AlertStates() const;
   void RestoreAlerts(const std::string& rule_key, const std::vector<Alert>& alerts);
+  /// The store source of every rule (`FILE;GROUP;INDEX;NAME`).
+  std::vector<std::string> RuleKeys() const;
 
  private:
   struct RuleSlot;
