@@ -27,7 +27,8 @@ enum class EvalErrorKind { kExecution, kTimeout, kTooManySamples };
 
 struct EvalError {
   EvalErrorKind kind = EvalErrorKind::kExecution;
-  std::string message;  ///< Prometheus's wording, e.g. "vector cannot contain metrics with the same labelset"
+  std::string message;  ///< Prometheus's wording, e.g. "vector cannot contain metrics with the same
+                        ///< labelset"
 };
 
 struct EvalResult {
