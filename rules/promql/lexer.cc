@@ -161,6 +161,20 @@ void AppendQuotedRune(std::string* out, std::uint32_t r, char quote) {
   *out += buf;
 }
 
+// Go's %#U: "U+0071 'q'", without the quoted character when it is not printable.
+std::string GoUnicodeFormat(std::int32_t rune) {
+  const std::uint32_t r = rune < 0 ? kRuneError : static_cast<std::uint32_t>(rune);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", r);
+  std::string out = buf;
+  if (IsPrintRune(r)) {
+    out += " '";
+    AppendUtf8(&out, r);
+    out += '\'';
+  }
+  return out;
+}
+
 // The lexer proper. Each Lex* method mirrors the stateFn of the same name in lex.go; instead of
 // returning the next state it loops in Run().
 class Lexer {
@@ -378,12 +392,12 @@ class Lexer {
     start_ = pos_;
   }
 
-  // Consumes an escape sequence after a backslash. Like lex.go, errors here do not stop the
-  // string: the parser's unquoting reports them.
-  void LexEscape() {
+  // Consumes an escape sequence after a backslash; false (with the error) when it is invalid.
+  bool LexEscape() {
     std::int32_t ch = Next();
     int n = 0;
-    std::int32_t base = 0;
+    std::uint32_t base = 0;
+    std::uint32_t max = 0;
     switch (ch) {
       case 'a':
       case 'b':
@@ -393,7 +407,7 @@ class Lexer {
       case 't':
       case 'v':
       case '\\':
-        return;
+        return true;
       case '0':
       case '1':
       case '2':
@@ -402,39 +416,55 @@ class Lexer {
       case '5':
       case '6':
       case '7':
-        n = 3, base = 8;
+        n = 3, base = 8, max = 255;
         break;
       case 'x':
-        ch = Next(), n = 2, base = 16;
+        ch = Next(), n = 2, base = 16, max = 255;
         break;
       case 'u':
-        ch = Next(), n = 4, base = 16;
+        ch = Next(), n = 4, base = 16, max = 0x10FFFF;
         break;
       case 'U':
-        ch = Next(), n = 8, base = 16;
+        ch = Next(), n = 8, base = 16, max = 0x10FFFF;
         break;
+      case kEofRune:
+        Errorf("escape sequence not terminated");
+        return false;
       default:
-        return;  // includes the quote character and EOF
+        if (ch == string_open_) return true;
+        Errorf("unknown escape sequence " + GoUnicodeFormat(ch));
+        return false;
     }
+    std::uint32_t x = 0;
     while (n > 0) {
-      int d = 16;
+      std::uint32_t d = 16;
       if (IsDigit(ch)) {
-        d = ch - '0';
+        d = static_cast<std::uint32_t>(ch - '0');
       } else if (ch >= 'a' && ch <= 'f') {
-        d = ch - 'a' + 10;
+        d = static_cast<std::uint32_t>(ch - 'a' + 10);
       } else if (ch >= 'A' && ch <= 'F') {
-        d = ch - 'A' + 10;
+        d = static_cast<std::uint32_t>(ch - 'A' + 10);
       }
-      if (d >= base) return;
+      if (d >= base) {
+        Errorf(ch == kEofRune ? "escape sequence not terminated"
+                              : "illegal character " + GoUnicodeFormat(ch) + " in escape sequence");
+        return false;
+      }
+      x = x * base + d;
       if (--n > 0) ch = Next();
     }
+    if (x > max || (x >= 0xD800 && x < 0xE000)) {
+      Errorf("escape sequence is an invalid Unicode code point");
+      return false;
+    }
+    return true;
   }
 
   void LexString() {
     for (;;) {
       const std::int32_t r = Next();
       if (r == '\\') {
-        LexEscape();
+        if (!LexEscape()) return;
         continue;
       }
       if (r == static_cast<std::int32_t>(kRuneError)) return Errorf("invalid UTF-8 rune");

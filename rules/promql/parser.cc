@@ -140,6 +140,21 @@ bool IsMetricIdentifier(TokenType type) {
   }
 }
 
+// Tokens that can begin an expression.
+bool StartsExpr(TokenType type) {
+  switch (type) {
+    case TokenType::kNumber:
+    case TokenType::kString:
+    case TokenType::kLeftParen:
+    case TokenType::kLeftBrace:
+    case TokenType::kAdd:
+    case TokenType::kSub:
+      return true;
+    default:
+      return IsMetricIdentifier(type);
+  }
+}
+
 // Tokens accepted as label names in grouping clauses (maybe_label in the grammar).
 bool IsMaybeLabel(TokenType type) {
   switch (type) {
@@ -567,8 +582,6 @@ class Parser {
           break;
         case TokenType::kOffset:
           expr = ParseOffset(std::move(expr));
-          // OFFSET is %nonassoc: a second one right after is a syntax error.
-          if (ok() && Peek().type == TokenType::kOffset) Unexpected("offset", "duration");
           break;
         case TokenType::kAt:
           Unexpected("", "");
@@ -588,6 +601,10 @@ class Parser {
       Fail(RangeOf(t), IsWellFormedDuration(t.text)
                            ? "duration out of range"
                            : "not a valid duration string: " + QuoteGoString(t.text));
+      return false;
+    }
+    if (*d == 0) {
+      Fail(RangeOf(t), "duration must be greater than 0");
       return false;
     }
     *ms = *d;
@@ -764,7 +781,7 @@ class Parser {
         args->push_back(std::move(arg));
         if (Peek().type == TokenType::kComma) {
           const Token& comma = Next();
-          if (Peek().type == TokenType::kRightParen) {
+          if (Peek().type != TokenType::kError && !StartsExpr(Peek().type)) {
             Fail(RangeOf(comma), "trailing commas not allowed in function call args");
             return false;
           }
