@@ -281,22 +281,6 @@ bool KeepsOrder(const Expr& expr) {
 
 bool LabelsLess(const Labels& a, const Labels& b) { return a < b; }
 
-const char* TypeName(ValueType type) {
-  switch (type) {
-    case ValueType::kScalar:
-      return "scalar";
-    case ValueType::kString:
-      return "string";
-    case ValueType::kVector:
-      return "instant vector";
-    case ValueType::kMatrix:
-      return "range vector";
-    case ValueType::kNone:
-      break;
-  }
-  return "none";
-}
-
 EvalResult Failed(const internal::Evaluator& ev) { return EvalResult{Vector{}, ev.error()}; }
 
 }  // namespace
@@ -327,7 +311,7 @@ EvalResult EvalRange(const Expr& expr, const Queryable& store, std::int64_t star
   if (type != ValueType::kScalar && type != ValueType::kVector) {
     return EvalResult{Matrix{},
                       EvalError{EvalErrorKind::kExecution,
-                                std::string("invalid expression type \"") + TypeName(type) +
+                                std::string("invalid expression type \"") + ValueTypeName(type) +
                                     "\" for range query, must be Scalar or instant Vector"}};
   }
   if (step_ms <= 0 || end_ms < start_ms) {
