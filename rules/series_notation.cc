@@ -189,7 +189,9 @@ std::optional<double> ParseNumber(std::string_view text) {
   errno = 0;
   char* end = nullptr;
   long long n = std::strtoll(s.c_str(), &end, 0);
-  if (end == s.c_str() + s.size() && errno == 0) return static_cast<double>(n);
+  if (end == s.c_str() + s.size() && errno == 0) {
+    return n == 0 && s[0] == '-' ? -0.0 : static_cast<double>(n);
+  }
   errno = 0;
   double f = std::strtod(s.c_str(), &end);
   if (end != s.c_str() + s.size() || (errno == ERANGE && std::isinf(f))) return std::nullopt;
@@ -207,7 +209,10 @@ Item SplitItem(std::string_view word) {
   Item item;
   std::size_t x = word.rfind('x');
   // An `x` followed only by digits is the repeat count (not the `x` of a hex number).
-  if (x != std::string_view::npos && x + 1 < word.size() &&
+  // As Prometheus's lexer, `NaNx3` or `stalex3` would be one identifier: only a number or `_`
+  // may repeat.
+  if (x != std::string_view::npos && x > 0 && x + 1 < word.size() &&
+      (IsDigit(word[x - 1]) || word[x - 1] == '.' || word[x - 1] == '_') &&
       word.substr(x + 1).find_first_not_of("0123456789") == std::string_view::npos &&
       !(x > 0 && word[x - 1] == '0' && (x == 1 || !IsDigit(word[x - 2])))) {
     item.times = word.substr(x + 1);

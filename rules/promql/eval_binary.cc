@@ -222,7 +222,7 @@ Vector VectorBinop(BinopContext& ctx, Vector lhs, Vector rhs) {
         return {};
       }
     } else if (!group->second.insert(metric.Hash()).second) {
-      ctx.ev.Fail("multiple matches for labels: grouping labels must ensure unique results");
+      ctx.ev.Fail("multiple matches for labels: grouping labels must ensure unique matches");
       return {};
     }
     out.push_back(Sample{std::move(metric), ls.t, r.value});

@@ -38,6 +38,10 @@ TEST(SeriesNotationTest, RejectsMalformedValues) {
   EXPECT_FALSE(ParseSeriesValues("1+2").ok());
   EXPECT_FALSE(ParseSeriesValues("abc").ok());
   EXPECT_FALSE(ParseSeriesValues("_+1x2").ok());
+  // Prometheus lexes these as one identifier and rejects them.
+  EXPECT_FALSE(ParseSeriesValues("NaNx3").ok());
+  EXPECT_FALSE(ParseSeriesValues("stalex2").ok());
+  EXPECT_FALSE(ParseSeriesValues("-Infx2").ok());
 }
 
 TEST(SeriesNotationTest, WholeLine) {

@@ -83,7 +83,7 @@ def parse(path):
 
 
 def value(v):
-    return {"NaN": ".nan", "Inf": ".inf", "+Inf": ".inf", "-Inf": "-.inf"}.get(v, v)
+    return {"NaN": ".nan", "Inf": ".inf", "+Inf": ".inf", "-Inf": "-.inf", "-0": "-0.0"}.get(v, v)
 
 
 def yaml_test(group, evals):
@@ -155,6 +155,8 @@ def short(v):
     if v in ("NaN", "+Inf", "-Inf"):
         return v
     f = float(v)
+    if f == 0 and v.startswith("-"):
+        return "-0"
     return str(int(f)) if f == int(f) and abs(f) < 1e15 else repr(f)
 
 
