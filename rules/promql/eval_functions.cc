@@ -131,7 +131,7 @@ Vector Evaluator::EvalVectorCall(const Call& call, std::int64_t t) {
   if (name == "clamp" || name == "clamp_min" || name == "clamp_max") return EvalClamp(call, t);
   if (name == "timestamp") {
     // Only a bare selector knows its samples' own times; anything else was computed at `t`.
-    bool raw = args[0]->kind == ExprKind::kVectorSelector;
+    bool raw = UnwrapParens(*args[0]).kind == ExprKind::kVectorSelector;
     Vector v = EvalVector(*args[0], t);
     for (auto& s : v) {
       s.labels = s.labels.WithoutMetricName();
