@@ -266,15 +266,22 @@ TEST_F(EngineTest, ManyToManyAndOneToOneErrors) {
 
 TEST_F(EngineTest, SampleLimitAndTimeout) {
   LoadCounters();
-  auto e = Fn("rate", Args(Range(Sel("x"), 5 * kMinute)));
+  // A bare range selector holds all 12 points.
+  auto range = Range(Sel("x"), 5 * kMinute);
   EvalOptions small;
-  small.max_samples = 11;  // two series of 6 points each
-  EvalResult r = EvalInstant(*e, store_, 10 * kMinute, small);
+  small.max_samples = 11;
+  EvalResult r = EvalInstant(*range, store_, 10 * kMinute, small);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error->kind, EvalErrorKind::kTooManySamples);
   EXPECT_EQ(r.error->message,
             "query processing would load too many samples into memory in query execution");
   small.max_samples = 12;
+  EXPECT_TRUE(EvalInstant(*range, store_, 10 * kMinute, small).ok());
+  // rate() holds one series' 6 points at a time plus its 2 results, as Prometheus counts.
+  auto e = Fn("rate", Args(Range(Sel("x"), 5 * kMinute)));
+  small.max_samples = 7;
+  EXPECT_FALSE(EvalInstant(*e, store_, 10 * kMinute, small).ok());
+  small.max_samples = 8;
   EXPECT_TRUE(EvalInstant(*e, store_, 10 * kMinute, small).ok());
 
   EvalOptions expired;
