@@ -362,6 +362,32 @@ TEST_F(EngineTest, RangeQueryBuildsSeriesPerStep) {
   EXPECT_FALSE(EvalRange(*Range(Sel("x"), kMinute), store_, 0, 1, 1).ok());
 }
 
+TEST_F(EngineTest, RangeQueryOfRateMatchesInstantQueriesAtEachStep) {
+  LoadCounters();
+  store_.Add(L({{"__name__", "x"}, {"i", "0"}}), 11 * kMinute, 3);  // counter reset
+  auto e = Fn("rate", Args(Range(Sel("x"), 3 * kMinute)));
+  EvalResult r = EvalRange(*e, store_, 0, 14 * kMinute, 30'000);
+  ASSERT_TRUE(r.ok());
+  const Matrix& m = std::get<Matrix>(r.value);
+  ASSERT_EQ(m.size(), 2u);
+  for (const auto& series : m) {
+    ASSERT_FALSE(series.points.empty());
+    for (const auto& p : series.points) {
+      Vector v = Instant(*e, p.t);
+      auto it = std::find_if(v.begin(), v.end(),
+                             [&](const Sample& s) { return s.labels == series.labels; });
+      ASSERT_NE(it, v.end()) << p.t;
+      EXPECT_EQ(it->v, p.v) << p.t;
+    }
+  }
+  // A rate needs two samples in [t-3m, t]: from 1m on, until 13m (10m, 11m) for i=0 and 12m
+  // (9m, 10m) for i=1.
+  EXPECT_EQ(m[0].points.front().t, kMinute);
+  EXPECT_EQ(m[0].points.back().t, 13 * kMinute);
+  EXPECT_EQ(m[1].points.back().t, 12 * kMinute);
+  EXPECT_EQ(m[0].points.size(), 25u);
+}
+
 TEST(FormatValueTest, MatchesPrometheusJson) {
   EXPECT_EQ(FormatValue(1), "1");
   EXPECT_EQ(FormatValue(0.1), "0.1");
