@@ -19,6 +19,9 @@
 namespace opsagent::rules {
 namespace {
 
+using tmpl::AppendUtf8;
+using tmpl::DecodeRune;
+using tmpl::GoQuote;
 using tmpl::Kind;
 using tmpl::Value;
 
@@ -111,7 +114,7 @@ std::string QuoteRunes(std::string_view s, int max_runes) {
     }
     s = s.substr(0, i);
   }
-  return QuoteGo(s);
+  return GoQuote(s);
 }
 
 std::string ItemString(const Item& item) {
@@ -121,16 +124,15 @@ std::string ItemString(const Item& item) {
   std::size_t runes = 0;
   for (char c : item.val) runes += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   if (runes > 10) return QuoteRunes(item.val, 10) + "...";
-  return QuoteGo(item.val);
+  return GoQuote(item.val);
 }
 
 bool IsSpaceRune(int r) { return r == ' ' || r == '\t' || r == '\r' || r == '\n'; }
 
-// unicode.IsLetter/IsDigit approximated: every non-ASCII rune from U+00C0 counts as a letter.
 bool IsAlphaNumeric(int r) {
   if (r == '_') return true;
   if (r < 0x80) return r >= 0 && std::isalnum(r);
-  return r >= 0xC0;
+  return tmpl::IsLetterOrDigit(r);
 }
 
 // %#U: "U+0029 ')'".
@@ -144,39 +146,10 @@ std::string FormatRuneU(int r) {
     out += "'";
   } else if (r >= 0xA0) {
     std::string enc;
-    if (r < 0x800) {
-      enc += static_cast<char>(0xC0 | (r >> 6));
-      enc += static_cast<char>(0x80 | (r & 0x3F));
-    } else if (r < 0x10000) {
-      enc += static_cast<char>(0xE0 | (r >> 12));
-      enc += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-      enc += static_cast<char>(0x80 | (r & 0x3F));
-    } else {
-      enc += static_cast<char>(0xF0 | (r >> 18));
-      enc += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-      enc += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-      enc += static_cast<char>(0x80 | (r & 0x3F));
-    }
+    AppendUtf8(r, &enc);
     out += " '" + enc + "'";
   }
   return out;
-}
-
-// Decodes one UTF-8 rune at `s[pos]`; invalid bytes decode as U+FFFD of width 1 (as Go does).
-int DecodeRune(std::string_view s, std::size_t pos, std::size_t* width) {
-  auto c = static_cast<unsigned char>(s[pos]);
-  *width = 1;
-  if (c < 0x80) return c;
-  int need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : -1;
-  if (need < 0 || pos + need >= s.size()) return 0xFFFD;
-  int r = c & (0x3F >> need);
-  for (int k = 1; k <= need; ++k) {
-    auto cc = static_cast<unsigned char>(s[pos + k]);
-    if ((cc & 0xC0) != 0x80) return 0xFFFD;
-    r = (r << 6) | (cc & 0x3F);
-  }
-  *width = need + 1;
-  return r;
 }
 
 class Lexer {
@@ -540,7 +513,7 @@ class Lexer {
 
   State LexNumber() {
     auto bad = [&] {
-      return Errorf("bad number syntax: " + QuoteGo(input_.substr(start_, pos_ - start_)));
+      return Errorf("bad number syntax: " + GoQuote(input_.substr(start_, pos_ - start_)));
     };
     if (!ScanNumber()) return bad();
     int sign = Peek();
@@ -730,25 +703,6 @@ std::string NodeString(const Node& n) {
 
 // ---------------------------------------------------------------------------------------------
 // Literal decoding (strconv.Unquote, strconv.UnquoteChar, number literals).
-
-void AppendUtf8(int r, std::string* out) {
-  if (r < 0 || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = 0xFFFD;
-  if (r < 0x80) {
-    *out += static_cast<char>(r);
-  } else if (r < 0x800) {
-    *out += static_cast<char>(0xC0 | (r >> 6));
-    *out += static_cast<char>(0x80 | (r & 0x3F));
-  } else if (r < 0x10000) {
-    *out += static_cast<char>(0xE0 | (r >> 12));
-    *out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (r & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (r >> 18));
-    *out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (r & 0x3F));
-  }
-}
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -956,7 +910,7 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
   }
   if (auto f = ParseGoFloat(text)) {
     if (text.find_first_of(".eEpP") == std::string::npos) {
-      return "integer overflow: " + QuoteGo(text);
+      return "integer overflow: " + GoQuote(text);
     }
     n->is_float = true;
     n->float_val = *f;
@@ -966,7 +920,7 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
     }
     return std::nullopt;
   }
-  return "illegal number syntax: " + QuoteGo(text);
+  return "illegal number syntax: " + GoQuote(text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1340,7 +1294,7 @@ class Parser {
       case NodeType::kNumber:
       case NodeType::kNil:
       case NodeType::kDot:
-        Errorf("unexpected . after term " + QuoteGo(NodeString(*node)));
+        Errorf("unexpected . after term " + GoQuote(NodeString(*node)));
         return nullptr;
       default:
         chain->pipe = std::move(node);
@@ -1409,11 +1363,11 @@ class Parser {
 
   NodePtr Identifier(const Item& token) {
     if (tmpl::IsUnsupportedFunction(token.val)) {
-      Errorf("function " + QuoteGo(token.val) + " not supported by opsagent");
+      Errorf("function " + GoQuote(token.val) + " not supported by opsagent");
       return nullptr;
     }
     if (tmpl::FindFunction(token.val) == nullptr) {
-      Errorf("function " + QuoteGo(token.val) + " not defined");
+      Errorf("function " + GoQuote(token.val) + " not defined");
       return nullptr;
     }
     auto n = MakeNode(NodeType::kIdentifier, token.pos);
@@ -1436,7 +1390,7 @@ class Parser {
   NodePtr UseVar(std::size_t pos, const std::string& name) {
     NodePtr v = NewVariable(pos, name);
     if (std::find(vars_.begin(), vars_.end(), v->idents[0]) == vars_.end()) {
-      Errorf("undefined variable " + QuoteGo(v->idents[0]));
+      Errorf("undefined variable " + GoQuote(v->idents[0]));
       return nullptr;
     }
     return v;
@@ -1492,7 +1446,7 @@ class Executor {
     std::size_t col = nl == std::string_view::npos ? at_->pos : at_->pos - nl - 1;
     auto line = 1 + std::count(before.begin(), before.end(), '\n');
     error_ = "template: " + name_ + ":" + std::to_string(line) + ":" + std::to_string(col) +
-             ": executing " + QuoteGo(name_) + " at <" + NodeString(*at_) + ">: " + message;
+             ": executing " + GoQuote(name_) + " at <" + NodeString(*at_) + ">: " + message;
   }
 
   bool Step() {
@@ -1678,7 +1632,7 @@ class Executor {
       case NodeType::kString:
         return Value::String(first.str);
       default:
-        Errorf("can't evaluate command " + QuoteGo(NodeString(first)));
+        Errorf("can't evaluate command " + GoQuote(NodeString(first)));
         return {};
     }
   }
@@ -1763,7 +1717,7 @@ class Executor {
     At(ident);
     const tmpl::FuncSpec* spec = tmpl::FindFunction(ident.text);
     if (spec == nullptr) {
-      Errorf(QuoteGo(ident.text) + " is not a defined function");
+      Errorf(GoQuote(ident.text) + " is not a defined function");
       return {};
     }
     return EvalCall(dot, *spec, call_node, args.empty() ? args : args.subspan(1), final);

@@ -1,5 +1,7 @@
 // Template values, Go fmt formatting, builtins and Prometheus's template functions.
 #include <arpa/inet.h>
+#include <locale.h>
+#include <wctype.h>
 
 #include <algorithm>
 #include <charconv>
@@ -102,6 +104,137 @@ bool IsTrue(const Value& v) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Unicode and quoting (unicode, unicode/utf8, strconv).
+
+namespace {
+
+// glibc's C.UTF-8 locale carries the Unicode character classes and case mappings Go's unicode
+// package provides; without it only ASCII is classified.
+locale_t Utf8Locale() {
+  static locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  return loc;
+}
+
+bool IsUnicodeSpace(int r) {
+  return r == 0x85 || r == 0xA0 || r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 ||
+         r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000;
+}
+
+// unicode.IsPrint: graphic runes and U+0020 only.
+bool IsPrintRune(int r) {
+  if (r < 0x80) return r >= 0x20 && r < 0x7F;
+  if (IsUnicodeSpace(r) || r == 0xFEFF || r == 0xAD) return false;
+  locale_t loc = Utf8Locale();
+  return loc != nullptr && iswprint_l(static_cast<wint_t>(r), loc);
+}
+
+int MapRune(int r, bool upper) {
+  if (r < 0x80) return upper ? std::toupper(r) : std::tolower(r);
+  locale_t loc = Utf8Locale();
+  if (loc == nullptr) return r;
+  return static_cast<int>(upper ? towupper_l(static_cast<wint_t>(r), loc)
+                                : towlower_l(static_cast<wint_t>(r), loc));
+}
+
+void AppendEscapedRune(int r, char quote, bool ascii_only, std::string* out) {
+  if (r == quote || r == '\\') {
+    *out += '\\';
+    *out += static_cast<char>(r);
+    return;
+  }
+  if (ascii_only ? (r < 0x80 && IsPrintRune(r)) : IsPrintRune(r)) {
+    AppendUtf8(r, out);
+    return;
+  }
+  static constexpr std::pair<int, const char*> kEscapes[] = {
+      {'\a', "\\a"}, {'\b', "\\b"}, {'\f', "\\f"}, {'\n', "\\n"},
+      {'\r', "\\r"}, {'\t', "\\t"}, {'\v', "\\v"}};
+  for (const auto& [c, esc] : kEscapes) {
+    if (r == c) {
+      *out += esc;
+      return;
+    }
+  }
+  char buf[16];
+  if (r < ' ' || r == 0x7F) {
+    std::snprintf(buf, sizeof(buf), "\\x%02x", r);
+  } else {
+    if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = 0xFFFD;
+    std::snprintf(buf, sizeof(buf), r < 0x10000 ? "\\u%04x" : "\\U%08x", r);
+  }
+  *out += buf;
+}
+
+}  // namespace
+
+int DecodeRune(std::string_view s, std::size_t pos, std::size_t* width) {
+  auto c = static_cast<unsigned char>(s[pos]);
+  *width = 1;
+  if (c < 0x80) return c;
+  int need = c >= 0xF8 ? -1 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
+  if (need < 0 || pos + need >= s.size()) return 0xFFFD;
+  int r = c & (0x3F >> need);
+  for (int k = 1; k <= need; ++k) {
+    auto cc = static_cast<unsigned char>(s[pos + k]);
+    if ((cc & 0xC0) != 0x80) return 0xFFFD;
+    r = (r << 6) | (cc & 0x3F);
+  }
+  static constexpr int kMin[] = {0, 0x80, 0x800, 0x10000};
+  if (r < kMin[need] || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) return 0xFFFD;
+  *width = need + 1;
+  return r;
+}
+
+void AppendUtf8(std::int64_t r, std::string* out) {
+  if (r < 0 || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = 0xFFFD;
+  if (r < 0x80) {
+    *out += static_cast<char>(r);
+  } else if (r < 0x800) {
+    *out += static_cast<char>(0xC0 | (r >> 6));
+    *out += static_cast<char>(0x80 | (r & 0x3F));
+  } else if (r < 0x10000) {
+    *out += static_cast<char>(0xE0 | (r >> 12));
+    *out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (r & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (r >> 18));
+    *out += static_cast<char>(0x80 | ((r >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((r >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (r & 0x3F));
+  }
+}
+
+bool IsLetterOrDigit(int r) {
+  if (r < 0x80) return std::isalnum(r);
+  locale_t loc = Utf8Locale();
+  return loc != nullptr && iswalnum_l(static_cast<wint_t>(r), loc);
+}
+
+std::string GoQuote(std::string_view s, bool ascii_only) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t width;
+    int r = DecodeRune(s, i, &width);
+    if (width == 1 && r == 0xFFFD) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(s[i]));
+      out += buf;
+    } else {
+      AppendEscapedRune(r, '"', ascii_only, &out);
+    }
+    i += width;
+  }
+  return out + "\"";
+}
+
+std::string GoQuoteRune(std::int64_t r, bool ascii_only) {
+  if (r < 0 || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = 0xFFFD;
+  std::string out = "'";
+  AppendEscapedRune(static_cast<int>(r), '\'', ascii_only, &out);
+  return out + "'";
+}
+
+// ---------------------------------------------------------------------------------------------
 // Float formatting (strconv.FormatFloat).
 
 namespace {
@@ -118,9 +251,8 @@ void ShortestDigits(double v, std::string* digits, int* dp) {
   for (char c : s.substr(0, e)) {
     if (c != '.') *digits += c;
   }
-  while (digits->size() > 1 && digits->back() == '0') digits->pop_back();
-  *dp = exp + 1;
-  if (*digits == "0") *dp = 0;
+  while (!digits->empty() && digits->back() == '0') digits->pop_back();
+  *dp = digits->empty() ? 0 : exp + 1;  // Zero has no digits, like strconv's decimal.
 }
 
 std::string FormatE(bool neg, const std::string& digits, int dp, int prec, char e) {
@@ -133,7 +265,7 @@ std::string FormatE(bool neg, const std::string& digits, int dp, int prec, char 
     }
   }
   out += e;
-  int exp = digits == "0" ? 0 : dp - 1;
+  int exp = digits.empty() ? 0 : dp - 1;
   out += exp < 0 ? '-' : '+';
   exp = std::abs(exp);
   if (exp < 10) out += '0';
@@ -177,7 +309,6 @@ std::string FormatFloat(double v, char fmt, int prec) {
         return FormatF(neg, digits, dp, std::max(nd - dp, 0));
       default: {
         int exp = dp - 1;
-        if (digits == "0") exp = 0;
         if (exp < -4 || exp >= 6) return FormatE(neg, digits, dp, nd - 1, fmt == 'G' ? 'E' : 'e');
         return FormatF(neg, digits, dp, std::max(nd - dp, 0));
       }
@@ -207,6 +338,8 @@ struct FmtFlags {
   bool sharp = false;
   bool space = false;
   bool zero = false;
+  bool sharp_v = false;  // %#v: Go syntax.
+  bool plus_v = false;   // %+v: struct field names.
   bool wid_present = false;
   bool prec_present = false;
   int wid = 0;
@@ -345,27 +478,34 @@ void BadVerb(const Value& v, char verb, const FmtFlags& f, std::string* out) {
 }
 
 void PrintMap(const Value& v, char verb, const FmtFlags& f, std::string* out) {
-  *out += "map[";
+  *out += f.sharp_v ? "map[string]string{" : "map[";
   bool first = true;
   for (const Label& label : *v.map) {
-    if (!first) *out += ' ';
+    if (!first) *out += f.sharp_v ? ", " : " ";
     first = false;
     PrintArg(Value::String(label.name), verb, f, out);
     *out += ':';
     PrintArg(Value::String(label.value), verb, f, out);
   }
-  *out += ']';
+  *out += f.sharp_v ? '}' : ']';
 }
 
 void PrintData(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   const TemplateData& d = *v.data;
+  bool names = f.sharp_v || f.plus_v;
+  if (f.sharp_v) *out += TypeName(v);
   *out += '{';
+  const char* sep = f.sharp_v ? ", " : " ";
+  *out += names ? "Labels:" : "";
   PrintArg(Value::Map(&d.labels), verb, f, out);
-  *out += ' ';
+  *out += sep;
+  *out += names ? "ExternalLabels:" : "";
   PrintArg(Value::Map(&d.external_labels), verb, f, out);
-  *out += ' ';
+  *out += sep;
+  *out += names ? "ExternalURL:" : "";
   PrintArg(Value::String(d.external_url), verb, f, out);
-  *out += ' ';
+  *out += sep;
+  *out += names ? "Value:" : "";
   PrintArg(Value::Float(d.value), verb, f, out);
   *out += '}';
 }
@@ -374,6 +514,11 @@ void PrintInt(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   bool negative = v.kind == Kind::kInt && v.i < 0;
   std::uint64_t u =
       negative ? 0 - static_cast<std::uint64_t>(v.i) : static_cast<std::uint64_t>(v.i);
+  if (verb == 'v' && f.sharp_v && v.kind == Kind::kUint8) {
+    FmtFlags hex = f;
+    hex.sharp = true;
+    return FmtInteger(hex, u, false, 16, 'x', out);
+  }
   switch (verb) {
     case 'v':
     case 'd':
@@ -410,6 +555,8 @@ void PrintInt(const Value& v, char verb, const FmtFlags& f, std::string* out) {
       }
       return Pad(f, std::string_view(buf, n), out);
     }
+    case 'q':
+      return Pad(f, GoQuoteRune(v.i, f.plus), out);
     case 'U': {
       char buf[32];
       std::snprintf(buf, sizeof(buf), "U+%04llX", static_cast<unsigned long long>(u));
@@ -420,13 +567,31 @@ void PrintInt(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   }
 }
 
+// strconv.CanBackquote: %#q prefers a raw string when the text allows one.
+bool CanBackquote(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t width;
+    int r = DecodeRune(s, i, &width);
+    if (width == 1 && r == 0xFFFD) return false;
+    if (r == '`' || r == 0xFEFF || (r < ' ' && r != '\t') || r == 0x7F) return false;
+    i += width;
+  }
+  return true;
+}
+
+std::string QuoteString(std::string_view s, const FmtFlags& f) {
+  if (f.sharp && CanBackquote(s)) return "`" + std::string(s) + "`";
+  return GoQuote(s, f.plus);
+}
+
 void PrintString(const Value& v, char verb, const FmtFlags& f, std::string* out) {
+  if (verb == 'v' && f.sharp_v) return Pad(f, GoQuote(v.s), out);
   switch (verb) {
     case 'v':
     case 's':
       return Pad(f, TruncateRunes(v.s, f), out);
     case 'q':
-      return Pad(f, QuoteGo(TruncateRunes(v.s, f)), out);
+      return Pad(f, QuoteString(TruncateRunes(v.s, f), f), out);
     case 'x':
     case 'X':
       return FmtHex(f, v.s, verb, out);
@@ -601,6 +766,11 @@ std::string Sprintf(std::string_view format, std::span<const Value> args) {
       continue;
     }
     if (verb == 'w') verb = 'v';
+    if (verb == 'v') {
+      f.sharp_v = f.sharp;
+      f.plus_v = f.plus;
+      f.sharp = f.plus = false;
+    }
     PrintArg(args[argnum++], verb, f, &out);
   }
   if (argnum < args.size()) {
@@ -651,7 +821,6 @@ Result<Value> BuiltinNot(std::span<const Value> args, const CallContext&) {
 }
 
 Result<bool> Eq(const Value& a, std::span<const Value> others) {
-  if (a.kind == Kind::kMap) return Error{"uncomparable type map[string]string: " + FormatValue(a)};
   if (others.empty()) return Error{"missing argument for comparison"};
   BasicKind k1 = BasicKindOf(a);
   for (const Value& b : others) {
@@ -676,8 +845,11 @@ Result<bool> Eq(const Value& a, std::span<const Value> others) {
         case BasicKind::kInvalid:
           if (a.kind == Kind::kInvalid || b.kind == Kind::kInvalid) {
             truth = a.kind == b.kind;
+          } else if (a.kind != b.kind) {
+            return Error{"non-comparable types " + FormatValue(a) + ": " + TypeName(a) + ", " +
+                         TypeName(b) + ": " + FormatValue(b)};
           } else if (b.kind == Kind::kMap) {
-            return Error{"uncomparable type map[string]string: " + FormatValue(b)};
+            return Error{"non-comparable type " + FormatValue(b) + ": " + TypeName(b)};
           } else {
             truth = a.data == b.data;
           }
@@ -880,12 +1052,12 @@ Result<double> ParseFloat(const std::string& s) {
     double v = std::strtod(s.c_str(), &end);
     if (end == s.c_str() + s.size() && !s.empty()) {
       if (errno == ERANGE && std::isinf(v)) {
-        return Error{"strconv.ParseFloat: parsing " + QuoteGo(s) + ": value out of range"};
+        return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": value out of range"};
       }
       return v;
     }
   }
-  return Error{"strconv.ParseFloat: parsing " + QuoteGo(s) + ": invalid syntax"};
+  return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": invalid syntax"};
 }
 
 // convertToFloat: float64, numeric strings and ints are accepted.
@@ -1035,34 +1207,52 @@ Result<Value> HumanizeTimestamp(std::span<const Value> args, const CallContext&)
   return Value::String(FormatUtcMillis(ms));
 }
 
+std::string MapRunes(std::string_view s, bool upper) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t width;
+    int r = DecodeRune(s, i, &width);
+    AppendUtf8(MapRune(r, upper), &out);
+    i += width;
+  }
+  return out;
+}
+
 Result<Value> ToUpper(std::span<const Value> args, const CallContext&) {
-  std::string s = args[0].s;
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return Value::String(s);
+  return Value::String(MapRunes(args[0].s, true));
 }
 
 Result<Value> ToLower(std::span<const Value> args, const CallContext&) {
-  std::string s = args[0].s;
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return Value::String(s);
+  return Value::String(MapRunes(args[0].s, false));
 }
 
-// strings.Title: upper-cases the first letter of each word (ASCII letters; other runes as-is).
+// strings.Title's word boundaries.
+bool IsSeparator(int r) {
+  if (r < 0x80) return !(std::isalnum(r) || r == '_');
+  if (IsLetterOrDigit(r)) return false;
+  return IsUnicodeSpace(r);
+}
+
+// strings.Title: upper-cases the first letter of each word.
 Result<Value> Title(std::span<const Value> args, const CallContext&) {
-  std::string s = args[0].s;
-  bool prev_separator = true;
-  for (char& c : s) {
-    auto u = static_cast<unsigned char>(c);
-    bool separator;
-    if (u < 0x80) {
-      separator = !(std::isalnum(u) || c == '_');
-    } else {
-      separator = false;
-    }
-    if (prev_separator && u < 0x80) c = static_cast<char>(std::toupper(u));
-    if ((u & 0xC0) != 0x80) prev_separator = separator;
+  const std::string& s = args[0].s;
+  std::string out;
+  int prev = ' ';
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t width;
+    int r = DecodeRune(s, i, &width);
+    AppendUtf8(IsSeparator(prev) ? MapRune(r, true) : r, &out);
+    prev = r;
+    i += width;
   }
-  return Value::String(s);
+  return Value::String(out);
+}
+
+// regexp's quote(): backquoted when possible.
+std::string RegexpQuote(const std::string& s) {
+  FmtFlags f;
+  f.sharp = true;
+  return QuoteString(s, f);
 }
 
 // Go's regexp/syntax error texts for RE2's error codes.
@@ -1186,7 +1376,7 @@ Result<Value> ReReplaceAll(std::span<const Value> args, const CallContext&) {
   const std::string& pattern = args[0].s;
   auto re = CompileRegexp(pattern);
   if (!re->ok()) {
-    return Error{"regexp: Compile(" + QuoteGo(pattern) + "): " + RegexpError(*re)};
+    return Error{"regexp: Compile(" + RegexpQuote(pattern) + "): " + RegexpError(*re)};
   }
   const std::string& text = args[2].s;
   int ngroups = re->NumberOfCapturingGroups() + 1;
@@ -1274,7 +1464,7 @@ Result<Value> SafeHtml(std::span<const Value> args, const CallContext&) {
 // model.ParseDuration: [0-9]+ with units y w d h m s ms, in that order, e.g. "1h30m".
 Result<Value> ParseDuration(std::span<const Value> args, const CallContext&) {
   const std::string& s = args[0].s;
-  auto invalid = Error{"not a valid duration string: " + QuoteGo(s)};
+  auto invalid = Error{"not a valid duration string: " + GoQuote(s)};
   if (s == "0") return Value::Float(0);
   if (s.empty()) return invalid;
   static const std::pair<std::string_view, double> kUnits[] = {

@@ -53,6 +53,16 @@ std::string Sprintf(std::string_view format, std::span<const Value> args);
 /// strconv.FormatFloat(v, fmt, prec, 64); prec -1 is the shortest representation.
 std::string FormatFloat(double v, char fmt, int prec);
 
+/// strconv.Quote (ascii_only: QuoteToASCII), with Go's escapes and Unicode printability.
+std::string GoQuote(std::string_view s, bool ascii_only = false);
+/// strconv.QuoteRune / QuoteRuneToASCII.
+std::string GoQuoteRune(std::int64_t r, bool ascii_only = false);
+/// Decodes one UTF-8 rune at s[pos] like Go (invalid bytes: U+FFFD, width 1).
+int DecodeRune(std::string_view s, std::size_t pos, std::size_t* width);
+void AppendUtf8(std::int64_t r, std::string* out);
+/// unicode.IsLetter || unicode.IsDigit.
+bool IsLetterOrDigit(int r);
+
 /// How an argument is converted before a call (evalArg's target type).
 enum class ParamType {
   kAny,     // interface{} or reflect.Value: any value, nil allowed.
