@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <limits>
 #include <memory>
@@ -290,12 +291,72 @@ std::string FormatF(bool neg, const std::string& digits, int dp, int prec) {
   return out;
 }
 
+// Exponent digits of %x: at least two.
+std::string HexExponent(int exp, char p) {
+  std::string out(1, p);
+  out += exp < 0 ? '-' : '+';
+  exp = std::abs(exp);
+  if (exp < 10) out += '0';
+  return out + std::to_string(exp);
+}
+
+// strconv's 'b' (mantissa p exponent) and 'x'/'X' (hexadecimal mantissa) formats.
+std::string FormatBinary(double v, char fmt, int prec) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  bool neg = bits >> 63;
+  int exp = static_cast<int>((bits >> 52) & 0x7FF);
+  std::uint64_t mant = bits & ((std::uint64_t{1} << 52) - 1);
+  if (exp == 0) {
+    ++exp;
+  } else {
+    mant |= std::uint64_t{1} << 52;
+  }
+  exp -= 1023;
+  std::string out = neg ? "-" : "";
+  if (fmt == 'b') {
+    exp -= 52;
+    return out + std::to_string(mant) + "p" + (exp >= 0 ? "+" : "") + std::to_string(exp);
+  }
+  if (mant == 0) exp = 0;
+  mant <<= 8;  // Leading 1 at bit 60.
+  while (mant != 0 && (mant & (std::uint64_t{1} << 60)) == 0) {
+    mant <<= 1;
+    --exp;
+  }
+  if (prec >= 0 && prec < 15) {
+    unsigned shift = prec * 4;
+    std::uint64_t extra = (mant << shift) & ((std::uint64_t{1} << 60) - 1);
+    mant >>= 60 - shift;
+    if ((extra | (mant & 1)) > (std::uint64_t{1} << 59)) ++mant;
+    mant <<= 60 - shift;
+    if (mant & (std::uint64_t{1} << 61)) {
+      mant >>= 1;
+      ++exp;
+    }
+  }
+  const char* hex = fmt == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+  out += '0';
+  out += fmt;
+  out += static_cast<char>('0' + ((mant >> 60) & 1));
+  mant <<= 4;
+  if (prec < 0 && mant != 0) {
+    out += '.';
+    for (; mant != 0; mant <<= 4) out += hex[(mant >> 60) & 15];
+  } else if (prec > 0) {
+    out += '.';
+    for (int i = 0; i < prec; ++i, mant <<= 4) out += hex[(mant >> 60) & 15];
+  }
+  return out + HexExponent(exp, fmt == 'X' ? 'P' : 'p');
+}
+
 }  // namespace
 
 std::string FormatFloat(double v, char fmt, int prec) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   bool neg = std::signbit(v);
+  if (fmt == 'b' || fmt == 'x' || fmt == 'X') return FormatBinary(v, fmt, prec);
   if (prec < 0) {
     std::string digits;
     int dp;
