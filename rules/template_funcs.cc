@@ -4,6 +4,7 @@
 #include <wctype.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -1091,34 +1093,110 @@ Result<Value> BuiltinUrlquery(std::span<const Value> args, const CallContext&) {
 // ---------------------------------------------------------------------------------------------
 // Prometheus template functions (template/template.go, 2.42).
 
-// strconv.ParseFloat, with its error texts.
+char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool EqualFoldAscii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != b[i]) return false;
+  }
+  return true;
+}
+
+// strconv's underscoreOK: '_' only between digits (a base prefix counts as a digit).
+bool UnderscoreOk(std::string_view s) {
+  char saw = '^';
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  bool hex = false;
+  std::size_t i = 0;
+  if (s.size() >= 2 && s[0] == '0' &&
+      (Lower(s[1]) == 'b' || Lower(s[1]) == 'o' || Lower(s[1]) == 'x')) {
+    i = 2;
+    saw = '0';
+    hex = Lower(s[1]) == 'x';
+  }
+  for (; i < s.size(); ++i) {
+    char c = Lower(s[i]);
+    if ((c >= '0' && c <= '9') || (hex && c >= 'a' && c <= 'f')) {
+      saw = '0';
+    } else if (c == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+    } else {
+      if (saw == '_') return false;
+      saw = '!';
+    }
+  }
+  return saw != '_';
+}
+
+// strconv.readFloat's syntax: sign, decimal or 0x mantissa (hex needs a p exponent), '_'
+// separators. Returns the text without underscores for strtod, or nullopt.
+std::optional<std::string> FloatSyntax(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  bool hex = s.size() >= i + 2 && s[i] == '0' && Lower(s[i + 1]) == 'x';
+  if (hex) i += 2;
+  auto is_digit = [&](char c) {
+    c = Lower(c);
+    return (c >= '0' && c <= '9') || (hex && c >= 'a' && c <= 'f');
+  };
+  bool digits = false;
+  bool dot = false;
+  bool underscores = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] == '_') {
+      underscores = true;
+    } else if (s[i] == '.' && !dot) {
+      dot = true;
+    } else if (is_digit(s[i])) {
+      digits = true;
+    } else {
+      break;
+    }
+  }
+  if (!digits) return std::nullopt;
+  if (i < s.size() && Lower(s[i]) == (hex ? 'p' : 'e')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    bool exp_digits = false;
+    for (; i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'); ++i) {
+      underscores |= s[i] == '_';
+      exp_digits |= s[i] != '_';
+    }
+    if (!exp_digits) return std::nullopt;
+  } else if (hex) {
+    return std::nullopt;
+  }
+  if (i != s.size() || (underscores && !UnderscoreOk(s))) return std::nullopt;
+  std::string clean;
+  for (char c : s) {
+    if (c != '_') clean += c;
+  }
+  return clean;
+}
+
+// strconv.ParseFloat(s, 64), with its error texts.
 Result<double> ParseFloat(const std::string& s) {
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string_view body = lower;
+  std::string_view body = s;
   bool neg = false;
-  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
+  bool sign = !body.empty() && (body[0] == '+' || body[0] == '-');
+  if (sign) {
     neg = body[0] == '-';
     body.remove_prefix(1);
   }
-  if (body == "inf" || body == "infinity") {
+  if (EqualFoldAscii(body, "inf") || EqualFoldAscii(body, "infinity")) {
     return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
-  if (body == "nan") return std::numeric_limits<double>::quiet_NaN();
-  bool valid =
-      !body.empty() && body.find_first_not_of("0123456789.e+-xp_abcdef") == std::string::npos;
-  if (valid && body.find("inf") == std::string_view::npos) {
-    char* end = nullptr;
-    errno = 0;
-    double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() + s.size() && !s.empty()) {
-      if (errno == ERANGE && std::isinf(v)) {
-        return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": value out of range"};
-      }
-      return v;
-    }
+  if (!sign && EqualFoldAscii(body, "nan")) return std::numeric_limits<double>::quiet_NaN();
+  std::optional<std::string> clean = FloatSyntax(s);
+  if (!clean) return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": invalid syntax"};
+  errno = 0;
+  double v = std::strtod(clean->c_str(), nullptr);
+  if (errno == ERANGE && std::isinf(v)) {
+    return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": value out of range"};
   }
-  return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": invalid syntax"};
+  return v;
 }
 
 // convertToFloat: float64, numeric strings and ints are accepted.
