@@ -475,6 +475,34 @@ void FmtInteger(const FmtFlags& flags, std::uint64_t u, bool negative, int base,
   Pad(f, num, out);
 }
 
+// The '#' flag: always a decimal point, and %g/%v keep trailing zeros up to the precision.
+std::string SharpFloat(std::string num, char verb, int prec) {
+  int digits = 0;
+  if (verb == 'v' || verb == 'g' || verb == 'G' || verb == 'x') digits = prec == -1 ? 6 : prec;
+  std::string tail;
+  bool has_point = false;
+  bool saw_nonzero = false;
+  for (std::size_t i = 1; i < num.size(); ++i) {
+    char c = num[i];
+    if (c == '.') {
+      has_point = true;
+    } else if (c == 'p' || c == 'P' || ((c == 'e' || c == 'E') && verb != 'x' && verb != 'X')) {
+      tail = num.substr(i);
+      num.resize(i);
+      break;
+    } else {
+      if (c != '0') saw_nonzero = true;
+      if (saw_nonzero) --digits;
+    }
+  }
+  if (!has_point) {
+    if (num.size() == 2 && num[1] == '0') --digits;
+    num += '.';
+  }
+  for (; digits > 0; --digits) num += '0';
+  return num + tail;
+}
+
 void FmtFloat(const FmtFlags& flags, double v, char verb, int prec, std::string* out) {
   FmtFlags f = flags;
   if (f.prec_present) prec = f.prec;
@@ -487,6 +515,7 @@ void FmtFloat(const FmtFlags& flags, double v, char verb, int prec, std::string*
     Pad(f, num, out);
     return;
   }
+  if (f.sharp && verb != 'b') num = SharpFloat(num, verb, prec);
   if (f.plus || num[0] != '+') {
     if (f.zero && f.wid_present && f.wid > static_cast<int>(num.size())) {
       *out += num[0];
@@ -573,6 +602,24 @@ void PrintData(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   *out += '}';
 }
 
+// %U: "U+0061", at least `precision` (default 4) hex digits; %#U appends the quoted rune.
+void FmtUnicode(const FmtFlags& flags, std::uint64_t u, std::string* out) {
+  char hex[32];
+  std::snprintf(hex, sizeof(hex), "%llX", static_cast<unsigned long long>(u));
+  std::string digits = hex;
+  int prec = flags.prec_present && flags.prec > 4 ? flags.prec : 4;
+  if (static_cast<int>(digits.size()) < prec) digits.insert(0, prec - digits.size(), '0');
+  std::string s = "U+" + digits;
+  if (flags.sharp && u <= 0x10FFFF && IsPrintRune(static_cast<int>(u))) {
+    s += " '";
+    AppendUtf8(static_cast<std::int64_t>(u), &s);
+    s += "'";
+  }
+  FmtFlags f = flags;
+  f.zero = false;
+  Pad(f, s, out);
+}
+
 void PrintInt(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   bool negative = v.kind == Kind::kInt && v.i < 0;
   std::uint64_t u =
@@ -620,11 +667,8 @@ void PrintInt(const Value& v, char verb, const FmtFlags& f, std::string* out) {
     }
     case 'q':
       return Pad(f, GoQuoteRune(v.i, f.plus), out);
-    case 'U': {
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "U+%04llX", static_cast<unsigned long long>(u));
-      return Pad(f, buf, out);
-    }
+    case 'U':
+      return FmtUnicode(f, static_cast<std::uint64_t>(v.i), out);
     default:
       return BadVerb(v, verb, f, out);
   }
@@ -648,7 +692,7 @@ std::string QuoteString(std::string_view s, const FmtFlags& f) {
 }
 
 void PrintString(const Value& v, char verb, const FmtFlags& f, std::string* out) {
-  if (verb == 'v' && f.sharp_v) return Pad(f, GoQuote(v.s), out);
+  if (verb == 'v' && f.sharp_v) return Pad(f, GoQuote(TruncateRunes(v.s, f)), out);
   switch (verb) {
     case 'v':
     case 's':
@@ -668,7 +712,7 @@ void PrintArg(const Value& v, char verb, const FmtFlags& f, std::string* out) {
     if (verb == 'v' || verb == 'T') return Pad(f, "<nil>", out);
     return BadVerb(v, verb, f, out);
   }
-  if (verb == 'T') return Pad(f, TypeName(v), out);
+  if (verb == 'T') return Pad(f, TruncateRunes(TypeName(v), f), out);
   switch (v.kind) {
     case Kind::kBool:
       if (verb == 't' || verb == 'v') return Pad(f, v.b ? "true" : "false", out);
@@ -1006,9 +1050,12 @@ Result<Value> BuiltinIndex(std::span<const Value> args, const CallContext&) {
       if (index.kind != Kind::kInt && index.kind != Kind::kUint8) {
         return Error{"cannot index slice/array with type " + TypeName(index)};
       }
-      if (index.i < 0 || index.i >= static_cast<std::int64_t>(item.s.size())) {
+      auto size = static_cast<std::int64_t>(item.s.size());
+      if (index.i < 0 || index.i > size) {
         return Error{"index out of range: " + std::to_string(index.i)};
       }
+      // Go checks `> len` and then lets reflect panic on `== len`.
+      if (index.i == size) return Error{"reflect: string index out of range"};
       Value byte;
       byte.kind = Kind::kUint8;
       byte.i = static_cast<unsigned char>(item.s[index.i]);
