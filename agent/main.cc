@@ -13,6 +13,7 @@
 #include "agent/config/config.h"
 #include "agent/core/agent.h"
 #include "agent/core/logging.h"
+#include "agent/core/rule_engine.h"
 #include "agent/core/self_metrics.h"
 #include "agent/http/metrics_server.h"
 
@@ -105,7 +106,13 @@ int Check(const Args& args) {
     PrintProblems(loaded);
     return 1;
   }
-  std::printf("%s: OK\n", loaded.config.source.c_str());
+  opsagent::rules::RuleFileLoad rules = opsagent::core::LoadRulesFor(loaded.config);
+  for (const std::string& problem : rules.problems) std::fprintf(stderr, "%s\n", problem.c_str());
+  if (!rules.ok()) return 1;
+  std::size_t rule_count = 0;
+  for (const auto& group : rules.groups) rule_count += group.rules.size();
+  std::printf("%s: OK (%zu rule groups, %zu rules)\n", loaded.config.source.c_str(),
+              rules.groups.size(), rule_count);
   return 0;
 }
 
@@ -130,6 +137,10 @@ int Run(const Args& args) {
                               overrides);
   spdlog::info("opsagent {} (revision {}) starting with config {}", opsagent::core::Version(),
                opsagent::core::Revision(), agent.config().source);
+  if (std::vector<std::string> problems = agent.Init(); !problems.empty()) {
+    for (const std::string& problem : problems) std::fprintf(stderr, "%s\n", problem.c_str());
+    return 1;
+  }
 
   opsagent::http::MetricsServer server(agent);
   if (opsagent::Status started = server.Start(agent.config().listen_address); !started) {
@@ -144,7 +155,7 @@ int Run(const Args& args) {
         if (ec) return;
         if (signal == SIGHUP) {
           spdlog::info("SIGHUP: reloading configuration");
-          (void)agent.Reload();
+          (void)agent.Reload();  // problems are logged; the running config stays
           signals.async_wait(on_signal);
           return;
         }
