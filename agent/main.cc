@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "agent/core/logging.h"
 #include "agent/core/rule_engine.h"
 #include "agent/core/self_metrics.h"
+#include "agent/http/api_server.h"
 #include "agent/http/metrics_server.h"
 
 namespace {
@@ -148,6 +150,15 @@ int Run(const Args& args) {
     return 1;
   }
 
+  std::unique_ptr<opsagent::http::ApiServer> api;
+  if (!agent.config().api_listen_address.empty()) {
+    api = std::make_unique<opsagent::http::ApiServer>(agent);
+    if (opsagent::Status started = api->Start(agent.config().api_listen_address); !started) {
+      spdlog::critical("{}", started.message());
+      return 1;
+    }
+  }
+
   bool clean = true;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -161,6 +172,7 @@ int Run(const Args& args) {
         }
         spdlog::info("signal {}: shutting down", signal);
         server.Stop();
+        if (api) api->Stop();
         clean = agent.Stop();
         io.stop();
       };
