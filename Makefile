@@ -28,7 +28,7 @@ test: build format-check
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DOPSAGENT_SANITIZE=ON >/dev/null
-	cmake --build $(ASAN_BUILD) -j$(JOBS) --target collectors_test agent_test
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target collectors_test agent_test rules_test
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS) -L unit --timeout 600
 

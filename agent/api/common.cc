@@ -76,10 +76,10 @@ std::optional<std::int64_t> ParseRfc3339(std::string_view s) {
 
 void WriteError(httplib::Response& res, int http_status, std::string_view type,
                 std::string_view message) {
-  nlohmann::json body = {
+  nlohmann::ordered_json body = {
       {"status", "error"}, {"errorType", std::string(type)}, {"error", std::string(message)}};
   res.status = http_status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+  res.set_content(body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
                   kJsonContentType);
 }
 

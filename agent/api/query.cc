@@ -11,7 +11,7 @@
 namespace opsagent::api {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 namespace promql = rules::promql;
 
 // Prometheus refuses ranges that would return more points than this per series.

@@ -12,7 +12,7 @@
 namespace opsagent::api {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr char kGoZeroTime[] = "0001-01-01T00:00:00Z";
 

@@ -11,7 +11,7 @@
 namespace opsagent::api {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 using Selectors = std::vector<std::vector<rules::LabelMatcher>>;
 
 constexpr std::int64_t kMinTime = std::numeric_limits<std::int64_t>::min() / 2;

@@ -8,12 +8,12 @@
 namespace opsagent::api {
 
 void HandleBuildInfo(const ApiContext& context, const httplib::Request&, httplib::Response& res) {
-  const nlohmann::json data = {{"version", context.version},
-                               {"revision", context.revision},
-                               {"branch", ""},
-                               {"buildUser", ""},
-                               {"buildDate", ""},
-                               {"goVersion", ""}};
+  const nlohmann::ordered_json data = {{"version", context.version},
+                                       {"revision", context.revision},
+                                       {"branch", ""},
+                                       {"buildUser", ""},
+                                       {"buildDate", ""},
+                                       {"goVersion", ""}};
   WriteSuccess(res, data.dump());
 }
 

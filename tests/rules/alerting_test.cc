@@ -19,7 +19,8 @@ RuleDef Def(std::int64_t for_ms, std::int64_t keep_firing_for_ms = 0) {
   def.for_ms = for_ms;
   def.keep_firing_for_ms = keep_firing_for_ms;
   def.labels = {{"severity", "page"}, {"where", "{{ $labels.instance }}"}};
-  def.annotations = {{"summary", "{{ $labels.instance }} value {{ $value }} ext {{ $externalLabels.dc }}"}};
+  def.annotations = {
+      {"summary", "{{ $labels.instance }} value {{ $value }} ext {{ $externalLabels.dc }}"}};
   return def;
 }
 

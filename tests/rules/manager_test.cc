@@ -121,8 +121,8 @@ TEST(ManagerTest, ReloadKeepsAlertStateAndRemovedRulesGoStale) {
 )"),
                     70 * kSecond);
   EXPECT_EQ(manager.Alerts()[0].state, AlertState::kFiring);
-  auto r = store.Select({*LabelMatcher::Make(MatchType::kEqual, "__name__", "r")}, 0,
-                        100 * kSecond);
+  auto r =
+      store.Select({*LabelMatcher::Make(MatchType::kEqual, "__name__", "r")}, 0, 100 * kSecond);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_TRUE(IsStaleMarker(r[0].points.back().v));
 }

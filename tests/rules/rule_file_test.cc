@@ -116,7 +116,8 @@ TEST(RuleFileTest, ExpressionErrorsPointIntoPlainScalars) {
         expr: rate(up[5m]) > )");
   ASSERT_EQ(load.problems.size(), 1u);
   EXPECT_THAT(load.problems[0], HasSubstr("r.yml:5:"));
-  EXPECT_THAT(load.problems[0], HasSubstr("group \"g\", rule 1, \"A\": could not parse expression"));
+  EXPECT_THAT(load.problems[0],
+              HasSubstr("group \"g\", rule 1, \"A\": could not parse expression"));
 }
 
 TEST(RuleFileTest, ExpressionErrorsPointIntoBlockScalars) {
@@ -159,7 +160,8 @@ TEST(RuleFileTest, YamlSyntaxErrorsHavePositions) {
 }
 
 TEST(RuleFileTest, LoadRuleFilesReportsUnreadableFiles) {
-  RuleFileLoad load = LoadRuleFiles({"/nonexistent/rules.yml"}, {{"<embedded>/x.yml", "groups: []"}});
+  RuleFileLoad load =
+      LoadRuleFiles({"/nonexistent/rules.yml"}, {{"<embedded>/x.yml", "groups: []"}});
   EXPECT_THAT(load.problems, ElementsAre("/nonexistent/rules.yml: cannot read rule file"));
 }
 

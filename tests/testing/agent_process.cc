@@ -99,8 +99,9 @@ AgentProcess::AgentProcess(std::vector<std::string> extra_args, std::string stat
   int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_TRUNC);
   pid_ = Spawn(argv, log_fd, log_fd);
   ::close(log_fd);
-  static const std::regex kServing(R"(serving metrics on [^ ]+:(\d+))");
-  static const std::regex kServingApi(R"(serving api on [^ ]+:(\d+))");
+  // Whole lines only: the log is read while the agent is still writing it.
+  static const std::regex kServing(R"(serving metrics on [^ ]+:(\d+)\n)");
+  static const std::regex kServingApi(R"(serving api on [^ ]+:(\d+)\n)");
   for (int i = 0; i < 1000 && port_ == 0; ++i) {  // bounded: 10 s
     std::smatch match;
     std::string log = Log();
@@ -144,7 +145,7 @@ AgentProcess::Response AgentProcess::Get(const std::string& path,
 AgentProcess::Response AgentProcess::ApiGet(const std::string& path) const {
   Response response;
   for (int i = 0; i < 500 && api_port_ == 0; ++i) {  // bounded: 5 s for the API to log its port
-    static const std::regex kServingApi(R"(serving api on [^ ]+:(\d+))");
+    static const std::regex kServingApi(R"(serving api on [^ ]+:(\d+)\n)");
     std::smatch match;
     std::string log = Log();
     if (std::regex_search(log, match, kServingApi)) {
