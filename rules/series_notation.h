@@ -30,4 +30,7 @@ Result<Labels> ParseSeriesLabels(std::string_view text);
 /// A whole `load` line: labels then values.
 Result<SeriesDescription> ParseSeriesDescription(std::string_view text);
 
+/// promtool's input_series, whose `series:` and `values:` are separate YAML fields.
+Result<SeriesDescription> ParseSeriesDescription(std::string_view labels, std::string_view values);
+
 }  // namespace opsagent::rules
