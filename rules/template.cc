@@ -233,8 +233,15 @@ class Lexer {
   void Backup() { pos_ -= width_; }
   std::string_view Rest() const { return input_.substr(pos_); }
 
-  int LineAt(std::size_t pos) const {
-    return 1 + static_cast<int>(std::count(input_.begin(), input_.begin() + pos, '\n'));
+  // Item start positions only grow, so lines are counted incrementally (linear in the input).
+  int LineAt(std::size_t pos) {
+    if (pos < line_pos_) {
+      line_pos_ = 0;
+      line_ = 1;
+    }
+    line_ += static_cast<int>(std::count(input_.begin() + line_pos_, input_.begin() + pos, '\n'));
+    line_pos_ = pos;
+    return line_;
   }
   State Emit(ItemType type, State next) {
     items_.push_back(
@@ -530,6 +537,8 @@ class Lexer {
   std::size_t start_ = 0;
   std::size_t width_ = 0;
   int paren_depth_ = 0;
+  std::size_t line_pos_ = 0;
+  int line_ = 1;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1602,7 +1611,7 @@ class Executor {
     switch (first.type) {
       case NodeType::kField:
         At(first);
-        return EvalFieldChain(dot, dot, first, first.idents, args, final);
+        return EvalFieldChain(dot, first.idents, args, final);
       case NodeType::kChain:
         return EvalChain(dot, first, args, final);
       case NodeType::kIdentifier:
@@ -1612,7 +1621,7 @@ class Executor {
         if (failed()) return {};
         return EvalPipeline(dot, first);
       case NodeType::kVariable:
-        return EvalVariable(dot, first, args, final);
+        return EvalVariable(first, args, final);
       default:
         break;
     }
@@ -1660,10 +1669,10 @@ class Executor {
     }
     Value receiver = EvalArg(dot, tmpl::ParamType::kAny, *chain.pipe);
     if (failed()) return {};
-    return EvalFieldChain(dot, receiver, chain, chain.idents, args, final);
+    return EvalFieldChain(receiver, chain.idents, args, final);
   }
 
-  Value EvalVariable(const Value& dot, const Node& var, NodeSpan args, const Value* final) {
+  Value EvalVariable(const Node& var, NodeSpan args, const Value* final) {
     At(var);
     Value value = VarValue(var.idents[0]);
     if (failed()) return {};
@@ -1671,17 +1680,16 @@ class Executor {
       NotAFunction(args, final);
       return value;
     }
-    return EvalFieldChain(dot, value, var, std::span(var.idents).subspan(1), args, final);
+    return EvalFieldChain(value, std::span(var.idents).subspan(1), args, final);
   }
 
-  Value EvalFieldChain(const Value& dot, Value receiver, const Node& node,
-                       std::span<const std::string> idents, NodeSpan args, const Value* final) {
+  // .X.Y.Z: every link but the last is a plain field access; the last gets the arguments.
+  Value EvalFieldChain(Value receiver, std::span<const std::string> idents, NodeSpan args,
+                       const Value* final) {
     for (std::size_t i = 0; i + 1 < idents.size(); ++i) {
       receiver = EvalField(idents[i], {}, nullptr, receiver);
       if (failed()) return {};
     }
-    (void)dot;
-    (void)node;
     return EvalField(idents.back(), args, final, receiver);
   }
 
@@ -1784,11 +1792,11 @@ class Executor {
         if (type != tmpl::ParamType::kAny) Errorf("cannot assign nil to string");
         return {};
       case NodeType::kField: {
-        Value v = EvalFieldChain(dot, dot, n, n.idents, {}, nullptr);
+        Value v = EvalFieldChain(dot, n.idents, {}, nullptr);
         return failed() ? Value{} : ValidateType(v, type);
       }
       case NodeType::kVariable: {
-        Value v = EvalVariable(dot, n, {}, nullptr);
+        Value v = EvalVariable(n, {}, nullptr);
         return failed() ? Value{} : ValidateType(v, type);
       }
       case NodeType::kPipe: {
