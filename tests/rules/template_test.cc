@@ -1,7 +1,8 @@
 // Alert templates: Go text/template semantics and Prometheus's functions, checked against
-// promtool 2.42. Every expected string below was printed by `promtool test rules` (or
-// `promtool check rules` for parse errors) for the same template, value and labels; the
-// generator rule file put each template in an annotation of alert T with the labels below.
+// promtool 2.42. Every expected string in the tables below was printed by `promtool test rules`
+// (or `promtool check rules` for parse errors) for the same template, value and labels;
+// tests/rules/template_promtool_check.py re-runs promtool on these tables and reports any
+// difference (run it after editing a table).
 #include "rules/template.h"
 
 #include <gmock/gmock.h>
