@@ -968,6 +968,27 @@ const TemplateCase kParseFloat[] = {
      "parsing \"infin\": invalid syntax>"},
 };
 
+// PrintfArgIndex (explicit argument indexes, bad widths and indexes): expectations printed by
+// promtool 2.42 (`promtool test rules`).
+const TemplateCase kPrintfArgIndex[] = {
+    {1.0,
+     "{{ printf \"%[2]s %[1]s\" \"a\" \"b\" }}|{{ printf \"%[3]d\" 1 2 }}|{{ printf \"%[0]d\" 1 "
+     "}}|{{ printf \"%[x]d\" 1 }}|{{ printf \"%[1]*d\" 5 }}|{{ printf \"%[2]*[1]d\" 12 5 }}",
+     "b a|%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)|%!d(MISSING)|   12"},
+    {1.0,
+     "{{ printf \"%d %d %[1]d %d\" 1 2 }}|{{ printf \"%[1]d\" 1 2 3 }}|{{ printf \"%[\" 1 }}|{{ "
+     "printf \"%[1\" 1 }}|{{ printf \"%[]d\" 1 }}|{{ printf \"%.[2]*[1]f\" 3.14159 2 }}",
+     "1 2 1 2|1|%!(NOVERB)|%!(NOVERB)|%!d(BADINDEX)|3.14"},
+    {1.0,
+     "{{ printf \"%é\" 1 }}|{{ printf \"%.\" 1 }}|{{ printf \"%.d\" 0 }}|{{ printf \"%3.[1]d\" 7 "
+     "}}|{{ printf \"%[1]3d\" 7 }}|{{ printf \"%99999999999d\" 1 }}|{{ printf \"%*d\" 9999999 1 }}",
+     "%!é(int=1)|%!.(int=1)||  7|%!d(BADINDEX)|%!(NOVERB)%!(EXTRA int=1)|%!(BADWIDTH)1"},
+    {1.0,
+     "{{ printf \"%-*d|\" -5 1 }}|{{ printf \"%.*d|\" -1 5 }}|{{ printf \"%*d\" 1.5 2 }}|{{ printf "
+     "\"%[5]d %d\" 1 2 }}|{{ printf \"%v%%%v\" 1 }}",
+     "1    ||%!(BADPREC)5||%!(BADWIDTH)2|%!d(BADINDEX) 1|1%%!v(MISSING)"},
+};
+
 // Parse errors as `promtool check rules` 2.42 reports them.
 const ParseCase kParseErrors[] = {
     {"{{ .X }", "template: __alert_T:1: unexpected \"}\" in operand"},
@@ -1101,6 +1122,8 @@ TEST(TemplateTest, FloatBinaryAndHexVerbs) { ExpectExpansions(kFloatBits); }
 TEST(TemplateTest, GeneratedTemplatesMatchPromtool) { ExpectExpansions(kGenerated); }
 
 TEST(TemplateTest, PrintfMatchesGoFmt) { ExpectExpansions(kPrintf); }
+
+TEST(TemplateTest, PrintfArgumentIndexes) { ExpectExpansions(kPrintfArgIndex); }
 
 TEST(TemplateTest, NumericStringsParseLikeStrconv) { ExpectExpansions(kParseFloat); }
 
