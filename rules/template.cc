@@ -1545,22 +1545,12 @@ class Executor {
     vars_.resize(outer_mark);
   }
 
+  // Go 1.19 (Prometheus 2.42) sets the top of the variable stack even for `range $x = ...`,
+  // which then overwrites whichever variable was declared last; kept for identical output.
   void RangeIteration(const Node& node, std::size_t mark, const Value& index, const Value& elem) {
     const auto& decl = node.pipe->decl;
-    if (!decl.empty()) {
-      if (node.pipe->is_assign) {
-        SetVar(decl[0]->idents[0], decl.size() > 1 ? index : elem);
-      } else {
-        vars_[vars_.size() - 1].second = elem;
-      }
-    }
-    if (decl.size() > 1) {
-      if (node.pipe->is_assign) {
-        SetVar(decl[1]->idents[0], elem);
-      } else {
-        vars_[vars_.size() - 2].second = index;
-      }
-    }
+    if (!decl.empty()) vars_[vars_.size() - 1].second = elem;
+    if (decl.size() > 1) vars_[vars_.size() - 2].second = index;
     Walk(elem, *node.list);
     vars_.resize(mark);
     if (flow_ == Flow::kContinue) flow_ = Flow::kNormal;

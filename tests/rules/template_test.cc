@@ -989,6 +989,27 @@ const TemplateCase kPrintfArgIndex[] = {
      "1    ||%!(BADPREC)5||%!(BADWIDTH)2|%!d(BADINDEX) 1|1%%!v(MISSING)"},
 };
 
+// RangeAssign (Go 1.19 quirks of range with `=` and variable scoping): expectations printed by
+// promtool 2.42 (`promtool test rules`).
+const TemplateCase kRangeAssign[] = {
+    {1.0, "{{ $x := 1 }}{{ range $x = $labels }}{{ $x }},{{ end }}{{ $x }}",
+     "host:9100,node,critical,critical"},
+    {1.0,
+     "{{ $x := 1 }}{{ $y := 2 }}{{ range $x = $labels }}{{ $x }}{{ $y }},{{ end }}{{ $x }}{{ $y }}",
+     "map[instance:host:9100 job:node severity:critical]host:9100,map[instance:host:9100 job:node "
+     "severity:critical]node,map[instance:host:9100 job:node "
+     "severity:critical]critical,map[instance:host:9100 job:node severity:critical]critical"},
+    {1.0,
+     "{{ $k := 1 }}{{ $v := 2 }}{{ range $k, $v = $labels }}{{ $k }}{{ $v }},{{ end }}{{ $k }}{{ "
+     "$v }}",
+     "instancehost:9100,jobnode,severitycritical,severitycritical"},
+    {1.0, "{{ range $i := 3 }}{{ $i }}{{ end }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:127: "
+     "executing \"__alert_T\" at <3>: range can't iterate over 3>"},
+    {1.0, "{{ $x := 0 }}{{ range $k, $v := $labels }}{{ $x = $k }}{{ end }}{{ $x }}", "severity"},
+    {1.0, "{{ if $x := 1 }}{{ $x = 2 }}{{ $x }}{{ end }}", "2"},
+};
+
 // Parse errors as `promtool check rules` 2.42 reports them.
 const ParseCase kParseErrors[] = {
     {"{{ .X }", "template: __alert_T:1: unexpected \"}\" in operand"},
@@ -1124,6 +1145,8 @@ TEST(TemplateTest, GeneratedTemplatesMatchPromtool) { ExpectExpansions(kGenerate
 TEST(TemplateTest, PrintfMatchesGoFmt) { ExpectExpansions(kPrintf); }
 
 TEST(TemplateTest, PrintfArgumentIndexes) { ExpectExpansions(kPrintfArgIndex); }
+
+TEST(TemplateTest, RangeVariablesLikeGo119) { ExpectExpansions(kRangeAssign); }
 
 TEST(TemplateTest, NumericStringsParseLikeStrconv) { ExpectExpansions(kParseFloat); }
 
