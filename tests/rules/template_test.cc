@@ -1010,6 +1010,36 @@ const TemplateCase kRangeAssign[] = {
     {1.0, "{{ if $x := 1 }}{{ $x = 2 }}{{ $x }}{{ end }}", "2"},
 };
 
+// Define ({{define}}, {{template}}, {{block}}): expectations printed by promtool 2.42 (`promtool
+// test rules`).
+const TemplateCase kDefine[] = {
+    {1.0,
+     "{{ define \"x\" }}[{{ . }}]{{ end }}{{ template \"x\" $labels.job }}{{ template \"x\" }}{{ "
+     "template \"x\" 1.5 }}",
+     "[node][<no value>][1.5]"},
+    {1.0,
+     "{{ define \"inst\" }}{{ .instance }}{{ end }}{{ template \"inst\" $labels }}|{{ block \"b\" "
+     "$value }}v={{ . }}{{ end }}|{{ template \"b\" 2 }}",
+     "host:9100|v=1|v=2"},
+    {1.0, "{{ define \"e\" }}{{ humanize . }}{{ end }}{{ template \"e\" \"bad\" }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:131: "
+     "executing \"e\" at <humanize .>: error calling humanize: strconv.ParseFloat: parsing "
+     "\"bad\": invalid syntax>"},
+    {1.0, "{{ define \"e\" }}ok{{ $ }}{{ end }}{{ template \"e\" $labels }}",
+     "okmap[instance:host:9100 job:node severity:critical]"},
+    {1.0, "{{ template \"nope\" }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:124: "
+     "executing \"__alert_T\" at <{{template \"nope\"}}>: template \"nope\" not defined>"},
+    {1.0, "{{ define \"d\" }}{{ .Nope }}{{ end }}{{ template \"d\" . }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:131: "
+     "executing \"d\" at <.Nope>: can't evaluate field Nope in type struct { Labels "
+     "map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }>"},
+    {1.0,
+     "{{ define \"v\" }}{{ $x := . }}{{ $x }}{{ end }}{{ $x := 5 }}{{ template \"v\" 3 }}{{ $x }}",
+     "35"},
+    {1.0, "{{ template \"t\" $y := 4 }}{{ $y }}{{ define \"t\" }}t{{ . }}{{ end }}", "t44"},
+};
+
 // Parse errors as `promtool check rules` 2.42 reports them.
 const ParseCase kParseErrors[] = {
     {"{{ .X }", "template: __alert_T:1: unexpected \"}\" in operand"},
@@ -1130,6 +1160,31 @@ const ParseCase kGeneratedParseCases[] = {
     {"continue.Labels:'a'1end", ""},
 };
 
+// {{define}}, {{template}} and {{block}} as `promtool check rules` 2.42 reports them.
+const ParseCase kDefineParseCases[] = {
+    {"{{ define \"x\" }}a{{ end }}{{ define \"x\" }}b{{ end }}",
+     "template: __alert_T:1: template: multiple definition of template \"x\""},
+    {"{{ define \"x\" }}  {{ end }}{{ define \"x\" }}b{{ end }}", ""},
+    {"{{ define 1 }}{{ end }}", "template: __alert_T:1: unexpected \"1\" in define clause"},
+    {"{{ define \"x\" 1 }}{{ end }}", "template: __alert_T:1: unexpected \"1\" in define clause"},
+    {"{{ define \"x\" }}", "template: __alert_T:1: unexpected EOF"},
+    {"{{ define \"x\" }}{{ else }}{{ end }}",
+     "template: __alert_T:1: unexpected {{else}} in define clause"},
+    {"{{ if 1 }}{{ define \"x\" }}{{ end }}{{ end }}",
+     "template: __alert_T:1: unexpected <define> in command"},
+    {"{{ template x }}", "template: __alert_T:1: unexpected \"x\" in template clause"},
+    {"{{ template \"x\" | }}", "template: __alert_T:1: unexpected \"|\" in template clause"},
+    {"{{ block \"x\" }}{{ end }}", "template: __alert_T:1: missing value for block clause"},
+    {"{{ define \"x\" }}{{ $labels }}{{ end }}",
+     "template: __alert_T:1: undefined variable \"$labels\""},
+    {"{{ define \"x\" }}{{ break }}{{ end }}",
+     "template: __alert_T:1: {{break}} outside {{range}}"},
+    {"{{ range $labels }}{{ define \"x\" }}{{ end }}{{ end }}",
+     "template: __alert_T:1: unexpected <define> in command"},
+    {"{{ define \"__alert_T\" }}b{{ end }}",
+     "template: __alert_T:1: template: multiple definition of template \"__alert_T\""},
+};
+
 TEST(TemplateTest, ValueFormattingMatchesGo) { ExpectExpansions(kBasics); }
 
 TEST(TemplateTest, HumanizeFamilyMatchesPromtool) { ExpectExpansions(kHumanize); }
@@ -1147,6 +1202,8 @@ TEST(TemplateTest, PrintfMatchesGoFmt) { ExpectExpansions(kPrintf); }
 TEST(TemplateTest, PrintfArgumentIndexes) { ExpectExpansions(kPrintfArgIndex); }
 
 TEST(TemplateTest, RangeVariablesLikeGo119) { ExpectExpansions(kRangeAssign); }
+
+TEST(TemplateTest, DefinedTemplates) { ExpectExpansions(kDefine); }
 
 TEST(TemplateTest, NumericStringsParseLikeStrconv) { ExpectExpansions(kParseFloat); }
 
@@ -1166,6 +1223,17 @@ void ExpectParseResults(std::span<const ParseCase> cases) {
 TEST(TemplateTest, ParseErrorsMatchGo) { ExpectParseResults(kParseErrors); }
 
 TEST(TemplateTest, GeneratedParseCasesMatchGo) { ExpectParseResults(kGeneratedParseCases); }
+
+TEST(TemplateTest, DefineParseCasesMatchGo) { ExpectParseResults(kDefineParseCases); }
+
+TEST(TemplateTest, RecursiveTemplatesAreBounded) {
+  EXPECT_EQ(ExpandTemplate(
+                kName, "{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" 1 }}",
+                Data(1)),
+            "<error expanding template: error executing template __alert_T: template: "
+            "__alert_T:1:140: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template "
+            "depth (100) (opsagent limit)>");
+}
 
 TEST(TemplateTest, QueryFunctionsAreRejectedAtParseTime) {
   for (const char* fn : {"query", "first", "label", "value", "strvalue", "sortByLabel"}) {
