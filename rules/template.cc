@@ -832,7 +832,8 @@ std::optional<std::string> Unquote(std::string_view lit) {
 }
 
 // strconv.ParseInt/ParseUint(text, 0, 64)-style integer parse; nullopt if not an integer.
-std::optional<std::uint64_t> ParseUnsigned(std::string_view s, bool* overflow) {
+std::optional<std::uint64_t> ParseUnsigned(std::string_view s) {
+  if (s.find('_') != std::string_view::npos && !tmpl::UnderscoreOk(s)) return std::nullopt;
   int base = 10;
   if (s.size() > 1 && s[0] == '0') {
     char p = static_cast<char>(std::tolower(static_cast<unsigned char>(s[1])));
@@ -858,28 +859,7 @@ std::optional<std::uint64_t> ParseUnsigned(std::string_view s, bool* overflow) {
   std::uint64_t v = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
   if (ptr != digits.data() + digits.size()) return std::nullopt;
-  if (ec == std::errc::result_out_of_range) {
-    *overflow = true;
-    return std::nullopt;
-  }
   if (ec != std::errc()) return std::nullopt;
-  return v;
-}
-
-std::optional<double> ParseGoFloat(std::string_view text) {
-  std::string clean;
-  for (char c : text) {
-    if (c != '_') clean += c;
-  }
-  if (clean.empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(clean.c_str(), &end);
-  if (end != clean.c_str() + clean.size()) return std::nullopt;
-  std::string lower;
-  for (char c : clean) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.find("inf") != std::string::npos || lower.find("nan") != std::string::npos) {
-    return std::nullopt;
-  }
   return v;
 }
 
@@ -909,18 +889,12 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
     negative = digits[0] == '-';
     digits.remove_prefix(1);
   }
-  bool overflow = false;
-  if (auto u = ParseUnsigned(digits, &overflow)) {
-    n->is_uint = !negative || *u == 0;
-    if (text[0] != '+') {
-      constexpr auto kMaxInt = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-      if (*u <= kMaxInt || (negative && *u == kMaxInt + 1)) {
-        n->is_int = true;
-        n->int_val = negative ? static_cast<std::int64_t>(0 - *u) : static_cast<std::int64_t>(*u);
-      }
-    } else if (*u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+  if (auto u = ParseUnsigned(digits)) {
+    constexpr auto kMaxInt = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    n->is_uint = text[0] != '+' && (!negative || *u == 0);  // strconv.ParseUint takes no sign.
+    if (*u <= kMaxInt || (negative && *u == kMaxInt + 1)) {
       n->is_int = true;
-      n->int_val = static_cast<std::int64_t>(*u);
+      n->int_val = negative ? static_cast<std::int64_t>(0 - *u) : static_cast<std::int64_t>(*u);
     }
     if (n->is_int) {
       n->is_float = true;
@@ -931,7 +905,7 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
     }
     if (n->is_int || n->is_uint) return std::nullopt;
   }
-  if (auto f = ParseGoFloat(text)) {
+  if (Result<double> f = tmpl::ParseFloat(text); f.ok()) {
     if (text.find_first_of(".eEpP") == std::string::npos) {
       return "integer overflow: " + GoQuote(text);
     }

@@ -1228,7 +1228,7 @@ bool EqualFoldAscii(std::string_view a, std::string_view b) {
 }
 
 // strconv's underscoreOK: '_' only between digits (a base prefix counts as a digit).
-bool UnderscoreOk(std::string_view s) {
+bool GoUnderscoreOk(std::string_view s) {
   char saw = '^';
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
   bool hex = false;
@@ -1292,7 +1292,7 @@ std::optional<std::string> FloatSyntax(std::string_view s) {
   } else if (hex) {
     return std::nullopt;
   }
-  if (i != s.size() || (underscores && !UnderscoreOk(s))) return std::nullopt;
+  if (i != s.size() || (underscores && !GoUnderscoreOk(s))) return std::nullopt;
   std::string clean;
   for (char c : s) {
     if (c != '_') clean += c;
@@ -1301,7 +1301,7 @@ std::optional<std::string> FloatSyntax(std::string_view s) {
 }
 
 // strconv.ParseFloat(s, 64), with its error texts.
-Result<double> ParseFloat(const std::string& s) {
+Result<double> GoParseFloat(const std::string& s) {
   std::string_view body = s;
   bool neg = false;
   bool sign = !body.empty() && (body[0] == '+' || body[0] == '-');
@@ -1329,7 +1329,7 @@ Result<double> ConvertToFloat(const Value& v) {
     case Kind::kFloat:
       return v.f;
     case Kind::kString:
-      return ParseFloat(v.s);
+      return GoParseFloat(v.s);
     case Kind::kInt:
       return static_cast<double>(v.i);
     case Kind::kInvalid:
@@ -1822,6 +1822,10 @@ const std::vector<FuncSpec>& Functions() {
 }
 
 }  // namespace
+
+Result<double> ParseFloat(const std::string& s) { return GoParseFloat(s); }
+
+bool UnderscoreOk(std::string_view s) { return GoUnderscoreOk(s); }
 
 const FuncSpec* FindFunction(std::string_view name) {
   for (const FuncSpec& fn : Functions()) {

@@ -1040,6 +1040,14 @@ const TemplateCase kDefine[] = {
     {1.0, "{{ template \"t\" $y := 4 }}{{ $y }}{{ define \"t\" }}t{{ . }}{{ end }}", "t44"},
 };
 
+// NumberLiterals: expectations printed by promtool 2.42 (`promtool test rules`).
+const TemplateCase kNumberLiterals[] = {
+    {1.0,
+     "{{ 0x1.8p1 }}|{{ 1_000.5 }}|{{ 08.5 }}|{{ +0x10 }}|{{ -0 }}|{{ 0x_1 }}|{{ 1e1_0 }}|{{ -0x1e "
+     "}}|{{ 0x1e }}|{{ 1.0 }}|{{ 1e2 }}|{{ -9223372036854775808 }}",
+     "3|1000.5|8.5|16|0|1|1e+10|-30|30|1|100|-9223372036854775808"},
+};
+
 // Parse errors as `promtool check rules` 2.42 reports them.
 const ParseCase kParseErrors[] = {
     {"{{ .X }", "template: __alert_T:1: unexpected \"}\" in operand"},
@@ -1185,6 +1193,35 @@ const ParseCase kDefineParseCases[] = {
      "template: __alert_T:1: template: multiple definition of template \"__alert_T\""},
 };
 
+// Number literals as `promtool check rules` 2.42 reports them.
+const ParseCase kNumberParseCases[] = {
+    {"{{ 0x1.8 }}", "template: __alert_T:1: illegal number syntax: \"0x1.8\""},
+    {"{{ 0x1.8p1 }}", ""},
+    {"{{ 1_000.5 }}", ""},
+    {"{{ 1e400 }}", "template: __alert_T:1: illegal number syntax: \"1e400\""},
+    {"{{ 0b2 }}", "template: __alert_T:1: bad number syntax: \"0b2\""},
+    {"{{ 08 }}", "template: __alert_T:1: integer overflow: \"08\""},
+    {"{{ 0o8 }}", "template: __alert_T:1: bad number syntax: \"0o8\""},
+    {"{{ 1__0 }}", "template: __alert_T:1: illegal number syntax: \"1__0\""},
+    {"{{ +0x10 }}", ""},
+    {"{{ -0 }}", ""},
+    {"{{ 0x_1 }}", ""},
+    {"{{ 1e1_0 }}", ""},
+};
+
+void ExpectParseResults(std::span<const ParseCase> cases) {
+  for (const ParseCase& c : cases) {
+    SCOPED_TRACE(c.text);
+    Result<AlertTemplate> parsed = AlertTemplate::Parse(kName, c.text);
+    if (c.want_error[0] == '\0') {
+      EXPECT_TRUE(parsed.ok()) << parsed.error().message;
+    } else {
+      ASSERT_FALSE(parsed.ok());
+      EXPECT_EQ(parsed.error().message, c.want_error);
+    }
+  }
+}
+
 TEST(TemplateTest, ValueFormattingMatchesGo) { ExpectExpansions(kBasics); }
 
 TEST(TemplateTest, HumanizeFamilyMatchesPromtool) { ExpectExpansions(kHumanize); }
@@ -1205,20 +1242,12 @@ TEST(TemplateTest, RangeVariablesLikeGo119) { ExpectExpansions(kRangeAssign); }
 
 TEST(TemplateTest, DefinedTemplates) { ExpectExpansions(kDefine); }
 
-TEST(TemplateTest, NumericStringsParseLikeStrconv) { ExpectExpansions(kParseFloat); }
-
-void ExpectParseResults(std::span<const ParseCase> cases) {
-  for (const ParseCase& c : cases) {
-    SCOPED_TRACE(c.text);
-    Result<AlertTemplate> parsed = AlertTemplate::Parse(kName, c.text);
-    if (c.want_error[0] == '\0') {
-      EXPECT_TRUE(parsed.ok()) << parsed.error().message;
-    } else {
-      ASSERT_FALSE(parsed.ok());
-      EXPECT_EQ(parsed.error().message, c.want_error);
-    }
-  }
+TEST(TemplateTest, NumberLiteralsLikeStrconv) {
+  ExpectExpansions(kNumberLiterals);
+  ExpectParseResults(kNumberParseCases);
 }
+
+TEST(TemplateTest, NumericStringsParseLikeStrconv) { ExpectExpansions(kParseFloat); }
 
 TEST(TemplateTest, ParseErrorsMatchGo) { ExpectParseResults(kParseErrors); }
 
