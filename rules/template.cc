@@ -911,7 +911,7 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
     }
     n->is_float = true;
     n->float_val = *f;
-    if (std::trunc(*f) == *f && std::fabs(*f) < 9.2e18) {
+    if (std::trunc(*f) == *f && *f >= -9223372036854775808.0 && *f < 9223372036854775808.0) {
       n->is_int = true;
       n->int_val = static_cast<std::int64_t>(*f);
     }

@@ -1339,6 +1339,14 @@ Result<double> ConvertToFloat(const Value& v) {
   }
 }
 
+// Go's int64(f) on amd64: truncation, and the minimum int64 for NaN and out-of-range values
+// (where C++ would have undefined behaviour).
+std::int64_t GoInt64(double f) {
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (!(f >= -kTwo63 && f < kTwo63)) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(f);
+}
+
 std::string G4(double v) { return FormatFloat(v, 'g', 4); }
 
 std::string ScaleDown(double v, double base, const char* const* prefixes) {
@@ -1390,9 +1398,7 @@ Result<Value> HumanizeDuration(std::span<const Value> args, const CallContext&) 
   if (std::fabs(v) < 1) return Value::String(ScaleUp(v, "s"));
   std::string sign = v < 0 ? "-" : "";
   v = std::fabs(v);
-  // Go's int64(v) conversion; values beyond int64 are implementation-defined there too.
-  auto duration =
-      v < 9.2e18 ? static_cast<std::int64_t>(v) : std::numeric_limits<std::int64_t>::min();
+  std::int64_t duration = GoInt64(v);
   std::int64_t seconds = duration % 60;
   std::int64_t minutes = (duration / 60) % 60;
   std::int64_t hours = (duration / 60 / 60) % 24;
@@ -1466,7 +1472,7 @@ Result<Value> HumanizeTimestamp(std::span<const Value> args, const CallContext&)
                  " cannot be represented as a nanoseconds timestamp since it overflows int64"};
   }
   // model.TimeFromUnixNano keeps milliseconds (truncating toward zero).
-  auto ms = static_cast<std::int64_t>(ns) / 1000000;
+  std::int64_t ms = GoInt64(ns) / 1000000;
   return Value::String(FormatUtcMillis(ms));
 }
 
