@@ -1048,6 +1048,21 @@ const TemplateCase kNumberLiterals[] = {
      "3|1000.5|8.5|16|0|1|1e+10|-30|30|1|100|-9223372036854775808"},
 };
 
+// HumanizeExtremes (int64 limits of Go's conversions): expectations printed by promtool 2.42
+// (`promtool test rules`).
+const TemplateCase kHumanizeExtremes[] = {
+    {9.223372036854776e+18, "{{ humanizeTimestamp $value }}|{{ humanizeDuration $value }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:115: "
+     "executing \"__alert_T\" at <humanizeTimestamp $value>: error calling humanizeTimestamp: "
+     "9.223372036854776e+18 cannot be represented as a nanoseconds timestamp since it overflows "
+     "int64>"},
+    {9223372036854700.0, "{{ humanizeDuration $value }}", "106751991167d 7h 11m 40s"},
+    {9.3e+18, "{{ humanizeDuration $value }}", "-106751991167300d -15h -30m -8s"},
+    {-9.3e+18, "{{ humanizeDuration $value }}", "--106751991167300d -15h -30m -8s"},
+    {9223372036.854774, "{{ humanizeTimestamp $value }}", "2262-04-11 23:47:16.854 +0000 UTC"},
+    {-9223372036.854774, "{{ humanizeTimestamp $value }}", "1677-09-21 00:12:43.146 +0000 UTC"},
+};
+
 // Parse errors as `promtool check rules` 2.42 reports them.
 const ParseCase kParseErrors[] = {
     {"{{ .X }", "template: __alert_T:1: unexpected \"}\" in operand"},
@@ -1224,7 +1239,10 @@ void ExpectParseResults(std::span<const ParseCase> cases) {
 
 TEST(TemplateTest, ValueFormattingMatchesGo) { ExpectExpansions(kBasics); }
 
-TEST(TemplateTest, HumanizeFamilyMatchesPromtool) { ExpectExpansions(kHumanize); }
+TEST(TemplateTest, HumanizeFamilyMatchesPromtool) {
+  ExpectExpansions(kHumanize);
+  ExpectExpansions(kHumanizeExtremes);
+}
 
 TEST(TemplateTest, BuiltinsAndPrometheusFunctions) { ExpectExpansions(kBuiltins); }
 
