@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -35,6 +36,7 @@ constexpr std::string_view kHeader =
 constexpr std::size_t kMaxOutputBytes = 64 * 1024;
 constexpr std::uint64_t kMaxSteps = 100000;
 constexpr int kMaxDepth = 200;
+constexpr int kMaxTemplateDepth = 100;
 
 // ---------------------------------------------------------------------------------------------
 // Lexer (Go text/template/parse/lex.go).
@@ -157,6 +159,7 @@ class Lexer {
   explicit Lexer(std::string_view input) : input_(input) {}
 
   std::vector<Item> Run() {
+    items_.reserve(input_.size() / 4 + 8);
     State state = State::kText;
     while (state != State::kDone) state = Step(state);
     return std::move(items_);
@@ -233,8 +236,15 @@ class Lexer {
   void Backup() { pos_ -= width_; }
   std::string_view Rest() const { return input_.substr(pos_); }
 
-  int LineAt(std::size_t pos) const {
-    return 1 + static_cast<int>(std::count(input_.begin(), input_.begin() + pos, '\n'));
+  // Item start positions only grow, so lines are counted incrementally (linear in the input).
+  int LineAt(std::size_t pos) {
+    if (pos < line_pos_) {
+      line_pos_ = 0;
+      line_ = 1;
+    }
+    line_ += static_cast<int>(std::count(input_.begin() + line_pos_, input_.begin() + pos, '\n'));
+    line_pos_ = pos;
+    return line_;
   }
   State Emit(ItemType type, State next) {
     items_.push_back(
@@ -530,6 +540,8 @@ class Lexer {
   std::size_t start_ = 0;
   std::size_t width_ = 0;
   int paren_depth_ = 0;
+  std::size_t line_pos_ = 0;
+  int line_ = 1;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -555,8 +567,9 @@ enum class NodeType {
   kString,
   kBreak,
   kContinue,
-  kEnd,   // Parser-internal: {{end}}.
-  kElse,  // Parser-internal: {{else}}.
+  kTemplate,  // {{template "name" pipeline}}: `text` is the name, `pipe` optional.
+  kEnd,       // Parser-internal: {{end}}.
+  kElse,      // Parser-internal: {{else}}.
 };
 
 struct Node {
@@ -582,6 +595,8 @@ struct Node {
   Node(NodeType t, std::size_t p) : type(t), pos(p) {}
 };
 using NodePtr = std::unique_ptr<Node>;
+// Templates by name: the main one and those from {{define}} and {{block}}.
+using TreeSet = std::map<std::string, NodePtr, std::less<>>;
 
 NodePtr MakeNode(NodeType type, std::size_t pos) { return std::make_unique<Node>(type, pos); }
 
@@ -685,6 +700,14 @@ void WriteNode(const Node& n, std::string* out) {
       return;
     case NodeType::kContinue:
       *out += "{{continue}}";
+      return;
+    case NodeType::kTemplate:
+      *out += "{{template " + GoQuote(n.text);
+      if (n.pipe) {
+        *out += " ";
+        WritePipe(*n.pipe, out);
+      }
+      *out += "}}";
       return;
     case NodeType::kEnd:
       *out += "{{end}}";
@@ -809,7 +832,8 @@ std::optional<std::string> Unquote(std::string_view lit) {
 }
 
 // strconv.ParseInt/ParseUint(text, 0, 64)-style integer parse; nullopt if not an integer.
-std::optional<std::uint64_t> ParseUnsigned(std::string_view s, bool* overflow) {
+std::optional<std::uint64_t> ParseUnsigned(std::string_view s) {
+  if (s.find('_') != std::string_view::npos && !tmpl::UnderscoreOk(s)) return std::nullopt;
   int base = 10;
   if (s.size() > 1 && s[0] == '0') {
     char p = static_cast<char>(std::tolower(static_cast<unsigned char>(s[1])));
@@ -835,28 +859,7 @@ std::optional<std::uint64_t> ParseUnsigned(std::string_view s, bool* overflow) {
   std::uint64_t v = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
   if (ptr != digits.data() + digits.size()) return std::nullopt;
-  if (ec == std::errc::result_out_of_range) {
-    *overflow = true;
-    return std::nullopt;
-  }
   if (ec != std::errc()) return std::nullopt;
-  return v;
-}
-
-std::optional<double> ParseGoFloat(std::string_view text) {
-  std::string clean;
-  for (char c : text) {
-    if (c != '_') clean += c;
-  }
-  if (clean.empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(clean.c_str(), &end);
-  if (end != clean.c_str() + clean.size()) return std::nullopt;
-  std::string lower;
-  for (char c : clean) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.find("inf") != std::string::npos || lower.find("nan") != std::string::npos) {
-    return std::nullopt;
-  }
   return v;
 }
 
@@ -886,18 +889,12 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
     negative = digits[0] == '-';
     digits.remove_prefix(1);
   }
-  bool overflow = false;
-  if (auto u = ParseUnsigned(digits, &overflow)) {
-    n->is_uint = !negative || *u == 0;
-    if (text[0] != '+') {
-      constexpr auto kMaxInt = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-      if (*u <= kMaxInt || (negative && *u == kMaxInt + 1)) {
-        n->is_int = true;
-        n->int_val = negative ? static_cast<std::int64_t>(0 - *u) : static_cast<std::int64_t>(*u);
-      }
-    } else if (*u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+  if (auto u = ParseUnsigned(digits)) {
+    constexpr auto kMaxInt = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    n->is_uint = text[0] != '+' && (!negative || *u == 0);  // strconv.ParseUint takes no sign.
+    if (*u <= kMaxInt || (negative && *u == kMaxInt + 1)) {
       n->is_int = true;
-      n->int_val = static_cast<std::int64_t>(*u);
+      n->int_val = negative ? static_cast<std::int64_t>(0 - *u) : static_cast<std::int64_t>(*u);
     }
     if (n->is_int) {
       n->is_float = true;
@@ -908,13 +905,13 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
     }
     if (n->is_int || n->is_uint) return std::nullopt;
   }
-  if (auto f = ParseGoFloat(text)) {
+  if (Result<double> f = tmpl::ParseFloat(text); f.ok()) {
     if (text.find_first_of(".eEpP") == std::string::npos) {
       return "integer overflow: " + GoQuote(text);
     }
     n->is_float = true;
     n->float_val = *f;
-    if (std::trunc(*f) == *f && std::fabs(*f) < 9.2e18) {
+    if (std::trunc(*f) == *f && *f >= -9223372036854775808.0 && *f < 9223372036854775808.0) {
       n->is_int = true;
       n->int_val = static_cast<std::int64_t>(*f);
     }
@@ -931,14 +928,15 @@ class Parser {
  public:
   Parser(std::string_view name, std::string_view text) : name_(name), items_(Lexer(text).Run()) {}
 
-  NodePtr Parse() {
+  // Parses the main template; {{define}}d and {{block}} templates go to trees() too.
+  bool Parse() {
     auto root = MakeNode(NodeType::kList, Peek().pos);
     while (!failed() && Peek().type != ItemType::kEOF) {
       if (Peek().type == ItemType::kLeftDelim) {
-        Item delim = Next();
+        const Item& delim = Next();
         if (NextNonSpace().type == ItemType::kDefine) {
-          Errorf("{{define}} is not supported by opsagent");
-          break;
+          ParseDefinition();
+          continue;
         }
         Backup2(delim);
       }
@@ -950,59 +948,63 @@ class Parser {
       }
       root->children.push_back(std::move(n));
     }
-    if (failed()) return nullptr;
-    return root;
+    if (!failed()) AddTree(name_, std::move(root));
+    return !failed();
   }
 
+  TreeSet& trees() { return trees_; }
   const std::string& error() const { return error_; }
 
  private:
   bool failed() const { return !error_.empty(); }
 
-  Item Next() {
+  // Tokens are pointers into items_, which does not change after lexing.
+  const Item& Next() {
     if (peek_count_ > 0) {
       --peek_count_;
     } else {
       token_[0] = NextItem();
     }
-    return token_[peek_count_];
+    return *token_[peek_count_];
   }
-  Item NextItem() {
-    if (index_ < items_.size()) return items_[index_++];
-    return items_.empty() ? Item{} : items_.back();
+  const Item* NextItem() {
+    // The lexer's last item is EOF or an error; reading past it repeats it.
+    if (index_ < items_.size()) return &items_[index_++];
+    return &items_.back();
   }
   void Backup() { ++peek_count_; }
-  void Backup2(Item t1) {
-    token_[1] = std::move(t1);
+  void Backup2(const Item& t1) {
+    token_[1] = &t1;
     peek_count_ = 2;
   }
-  void Backup3(Item t2, Item t1) {
-    token_[1] = std::move(t1);
-    token_[2] = std::move(t2);
+  void Backup3(const Item& t2, const Item& t1) {
+    token_[1] = &t1;
+    token_[2] = &t2;
     peek_count_ = 3;
   }
-  Item Peek() {
-    if (peek_count_ > 0) return token_[peek_count_ - 1];
+  const Item& Peek() {
+    if (peek_count_ > 0) return *token_[peek_count_ - 1];
     peek_count_ = 1;
     token_[0] = NextItem();
-    return token_[0];
+    return *token_[0];
   }
-  Item NextNonSpace() {
-    Item token;
+  const Item& NextNonSpace() {
+    const Item* token;
     do {
-      token = Next();
-    } while (token.type == ItemType::kSpace);
-    return token;
+      token = &Next();
+    } while (token->type == ItemType::kSpace);
+    return *token;
   }
-  Item PeekNonSpace() {
-    Item token = NextNonSpace();
+  const Item& PeekNonSpace() {
+    const Item& token = NextNonSpace();
     Backup();
     return token;
   }
 
   void Errorf(const std::string& message) {
     if (failed()) return;
-    error_ = "template: " + name_ + ":" + std::to_string(token_[0].line) + ": " + message;
+    error_ = "template: " + name_ + ":" +
+             std::to_string(token_[0] != nullptr ? token_[0]->line : 1) + ": " + message;
   }
   void Unexpected(const Item& token, std::string_view context) {
     if (token.type == ItemType::kError) {
@@ -1033,7 +1035,7 @@ class Parser {
   }
 
   NodePtr TextOrAction() {
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     switch (token.type) {
       case ItemType::kText: {
         auto n = MakeNode(NodeType::kText, token.pos);
@@ -1052,19 +1054,105 @@ class Parser {
     }
   }
 
+  // parse.IsEmptyTree: nothing but whitespace text.
+  static bool IsEmptyTree(const Node* n) {
+    if (n == nullptr) return true;
+    if (n->type == NodeType::kText) {
+      return n->text.find_first_not_of(" \t\n\r\v\f") == std::string::npos;
+    }
+    if (n->type != NodeType::kList) return false;
+    return std::all_of(n->children.begin(), n->children.end(),
+                       [](const NodePtr& c) { return IsEmptyTree(c.get()); });
+  }
+
+  // A later non-empty definition of an existing non-empty template is an error.
+  void AddTree(const std::string& name, NodePtr root) {
+    auto it = trees_.find(name);
+    if (it == trees_.end() || IsEmptyTree(it->second.get())) {
+      trees_[name] = std::move(root);
+    } else if (!IsEmptyTree(root.get())) {
+      Errorf("template: multiple definition of template " + GoQuote(name));
+    }
+  }
+
+  // The body of {{define}} or {{block}}: a new tree with only `$` in scope, up to {{end}}.
+  NodePtr ParseBody(std::string_view context) {
+    std::vector<std::string> saved_vars = std::exchange(vars_, {"$"});
+    int saved_range_depth = std::exchange(range_depth_, 0);
+    NodePtr end;
+    NodePtr list = ItemList(&end);
+    vars_ = std::move(saved_vars);
+    range_depth_ = saved_range_depth;
+    if (failed()) return nullptr;
+    if (end->type != NodeType::kEnd) {
+      Errorf("unexpected " + NodeString(*end) + " in " + std::string(context));
+      return nullptr;
+    }
+    return list;
+  }
+
+  std::optional<std::string> TemplateName(const Item& token, std::string_view context) {
+    if (token.type != ItemType::kString && token.type != ItemType::kRawString) {
+      Unexpected(token, context);
+      return std::nullopt;
+    }
+    std::optional<std::string> name = Unquote(token.val);
+    if (!name) Errorf("invalid syntax");
+    return name;
+  }
+
+  void ParseDefinition() {
+    constexpr std::string_view kContext = "define clause";
+    std::optional<std::string> name = TemplateName(NextNonSpace(), kContext);
+    if (!name) return;
+    const Item& delim = NextNonSpace();
+    if (delim.type != ItemType::kRightDelim) return Unexpected(delim, kContext);
+    NodePtr body = ParseBody(kContext);
+    if (body) AddTree(*name, std::move(body));
+  }
+
+  NodePtr BlockControl() {
+    constexpr std::string_view kContext = "block clause";
+    const Item& token = NextNonSpace();
+    std::optional<std::string> name = TemplateName(token, kContext);
+    if (!name) return nullptr;
+    auto node = MakeNode(NodeType::kTemplate, token.pos);
+    node->text = *name;
+    node->pipe = Pipeline(kContext, ItemType::kRightDelim);
+    if (failed()) return nullptr;
+    NodePtr body = ParseBody(kContext);
+    if (!body) return nullptr;
+    AddTree(*name, std::move(body));
+    return node;
+  }
+
+  NodePtr TemplateControl() {
+    constexpr std::string_view kContext = "template clause";
+    const Item& token = NextNonSpace();
+    std::optional<std::string> name = TemplateName(token, kContext);
+    if (!name) return nullptr;
+    auto node = MakeNode(NodeType::kTemplate, token.pos);
+    node->text = *name;
+    if (NextNonSpace().type != ItemType::kRightDelim) {
+      Backup();
+      node->pipe = Pipeline(kContext, ItemType::kRightDelim);
+      if (failed()) return nullptr;
+    }
+    return node;
+  }
+
   NodePtr Action() {
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     switch (token.type) {
       case ItemType::kBlock:
-        Errorf("{{block}} is not supported by opsagent");
-        return nullptr;
+        return BlockControl();
       case ItemType::kBreak:
       case ItemType::kContinue:
         return LoopControl(token);
       case ItemType::kElse:
         return ElseControl();
       case ItemType::kEnd: {
-        Item t = NextNonSpace();
+        const Item& t = NextNonSpace();
         if (t.type != ItemType::kRightDelim) {
           Unexpected(t, "end");
           return nullptr;
@@ -1076,15 +1164,14 @@ class Parser {
       case ItemType::kRange:
         return Control(NodeType::kRange, "range");
       case ItemType::kTemplate:
-        Errorf("{{template}} is not supported by opsagent");
-        return nullptr;
+        return TemplateControl();
       case ItemType::kWith:
         return Control(NodeType::kWith, "with");
       default:
         break;
     }
     Backup();
-    Item first = Peek();
+    const Item& first = Peek();
     auto action = MakeNode(NodeType::kAction, first.pos);
     action->pipe = Pipeline("command", ItemType::kRightDelim);
     if (failed()) return nullptr;
@@ -1094,7 +1181,7 @@ class Parser {
   NodePtr LoopControl(const Item& keyword) {
     bool is_break = keyword.type == ItemType::kBreak;
     std::string context = is_break ? "{{break}}" : "{{continue}}";
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     if (token.type != ItemType::kRightDelim) {
       Unexpected(token, context);
       return nullptr;
@@ -1107,9 +1194,9 @@ class Parser {
   }
 
   NodePtr ElseControl() {
-    Item peek = PeekNonSpace();
+    const Item& peek = PeekNonSpace();
     if (peek.type == ItemType::kIf) return MakeNode(NodeType::kElse, peek.pos);
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     if (token.type != ItemType::kRightDelim) {
       Unexpected(token, "else");
       return nullptr;
@@ -1158,11 +1245,11 @@ class Parser {
   // Declarations (`$x :=`, `$x =`, `$k, $v :=` in range) before the commands.
   bool PipelineDecls(Node* pipe, std::string_view context) {
     for (;;) {
-      Item v = PeekNonSpace();
+      const Item& v = PeekNonSpace();
       if (v.type != ItemType::kVariable) return true;
       Next();
-      Item after_var = Peek();
-      Item next = PeekNonSpace();
+      const Item& after_var = Peek();
+      const Item& next = PeekNonSpace();
       if (next.type == ItemType::kAssign || next.type == ItemType::kDeclare) {
         pipe->is_assign = next.type == ItemType::kAssign;
         NextNonSpace();
@@ -1196,11 +1283,11 @@ class Parser {
   }
 
   NodePtr Pipeline(std::string_view context, ItemType end) {
-    Item first = PeekNonSpace();
+    const Item& first = PeekNonSpace();
     auto pipe = MakeNode(NodeType::kPipe, first.pos);
     if (!PipelineDecls(pipe.get(), context)) return nullptr;
     for (;;) {
-      Item token = NextNonSpace();
+      const Item& token = NextNonSpace();
       if (token.type == end) {
         if (!CheckPipeline(*pipe, context)) return nullptr;
         return pipe;
@@ -1259,7 +1346,7 @@ class Parser {
       NodePtr operand = Operand();
       if (failed()) return nullptr;
       if (operand) cmd->children.push_back(std::move(operand));
-      Item token = Next();
+      const Item& token = Next();
       if (token.type == ItemType::kSpace) continue;
       if (token.type == ItemType::kRightDelim || token.type == ItemType::kRightParen) {
         Backup();
@@ -1303,7 +1390,7 @@ class Parser {
   }
 
   NodePtr Term() {
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     switch (token.type) {
       case ItemType::kIdentifier:
         return Identifier(token);
@@ -1399,12 +1486,13 @@ class Parser {
   std::string name_;
   std::vector<Item> items_;
   std::size_t index_ = 0;
-  Item token_[3];
+  const Item* token_[3] = {nullptr, nullptr, nullptr};
   int peek_count_ = 0;
   std::vector<std::string> vars_ = {"$"};
   int action_line_ = 0;
   int range_depth_ = 0;
   int depth_ = 0;
+  TreeSet trees_;
   std::string error_;
 };
 
@@ -1416,14 +1504,17 @@ using NodeSpan = std::span<const NodePtr>;
 
 class Executor {
  public:
-  Executor(const std::string& name, std::string_view text, const TemplateData& data)
-      : name_(name), text_(text), data_(data) {
+  Executor(const std::string& name, std::string_view text, const TreeSet& trees,
+           const TemplateData& data)
+      : name_(name), exec_name_(name), text_(text), trees_(trees), data_(data) {
     ctx_.data = &data;
     vars_.emplace_back("$", Value::Data(&data));
   }
 
-  Result<std::string> Run(const Node& root) {
-    Walk(Value::Data(&data_), root);
+  Result<std::string> Run() {
+    auto it = trees_.find(name_);
+    if (it == trees_.end()) return Error{"template: " + name_ + ": no such template"};
+    Walk(Value::Data(&data_), *it->second);
     if (failed()) return Error{error_};
     return std::move(out_);
   }
@@ -1446,7 +1537,7 @@ class Executor {
     std::size_t col = nl == std::string_view::npos ? at_->pos : at_->pos - nl - 1;
     auto line = 1 + std::count(before.begin(), before.end(), '\n');
     error_ = "template: " + name_ + ":" + std::to_string(line) + ":" + std::to_string(col) +
-             ": executing " + GoQuote(name_) + " at <" + NodeString(*at_) + ">: " + message;
+             ": executing " + GoQuote(exec_name_) + " at <" + NodeString(*at_) + ">: " + message;
   }
 
   bool Step() {
@@ -1493,6 +1584,8 @@ class Executor {
         return WalkRange(dot, node);
       case NodeType::kText:
         return Write(node.text);
+      case NodeType::kTemplate:
+        return WalkTemplate(dot, node);
       default:
         return Errorf("unknown node: " + NodeString(node));
     }
@@ -1508,6 +1601,27 @@ class Executor {
       Walk(dot, *node.else_list);
     }
     vars_.resize(mark);
+  }
+
+  // {{template "name" pipeline}}: the named tree runs with only `$` (the pipeline's value)
+  // in scope, and errors inside it name it in `executing "name"`.
+  void WalkTemplate(const Value& dot, const Node& node) {
+    At(node);
+    auto it = trees_.find(node.text);
+    if (it == trees_.end()) return Errorf("template " + GoQuote(node.text) + " not defined");
+    if (template_depth_ >= kMaxTemplateDepth) {
+      return Errorf("exceeded maximum template depth (" + std::to_string(kMaxTemplateDepth) +
+                    ") (opsagent limit)");
+    }
+    Value new_dot = node.pipe ? EvalPipeline(dot, *node.pipe) : Value{};
+    if (failed()) return;
+    auto saved_vars = std::exchange(vars_, {{"$", new_dot}});
+    std::string saved_name = std::exchange(exec_name_, node.text);
+    ++template_depth_;
+    Walk(new_dot, *it->second);
+    --template_depth_;
+    exec_name_ = std::move(saved_name);
+    vars_ = std::move(saved_vars);
   }
 
   void WalkRange(const Value& dot, const Node& node) {
@@ -1532,22 +1646,12 @@ class Executor {
     vars_.resize(outer_mark);
   }
 
+  // Go 1.19 (Prometheus 2.42) sets the top of the variable stack even for `range $x = ...`,
+  // which then overwrites whichever variable was declared last; kept for identical output.
   void RangeIteration(const Node& node, std::size_t mark, const Value& index, const Value& elem) {
     const auto& decl = node.pipe->decl;
-    if (!decl.empty()) {
-      if (node.pipe->is_assign) {
-        SetVar(decl[0]->idents[0], decl.size() > 1 ? index : elem);
-      } else {
-        vars_[vars_.size() - 1].second = elem;
-      }
-    }
-    if (decl.size() > 1) {
-      if (node.pipe->is_assign) {
-        SetVar(decl[1]->idents[0], elem);
-      } else {
-        vars_[vars_.size() - 2].second = index;
-      }
-    }
+    if (!decl.empty()) vars_[vars_.size() - 1].second = elem;
+    if (decl.size() > 1) vars_[vars_.size() - 2].second = index;
     Walk(elem, *node.list);
     vars_.resize(mark);
     if (flow_ == Flow::kContinue) flow_ = Flow::kNormal;
@@ -1602,7 +1706,7 @@ class Executor {
     switch (first.type) {
       case NodeType::kField:
         At(first);
-        return EvalFieldChain(dot, dot, first, first.idents, args, final);
+        return EvalFieldChain(dot, first.idents, args, final);
       case NodeType::kChain:
         return EvalChain(dot, first, args, final);
       case NodeType::kIdentifier:
@@ -1612,7 +1716,7 @@ class Executor {
         if (failed()) return {};
         return EvalPipeline(dot, first);
       case NodeType::kVariable:
-        return EvalVariable(dot, first, args, final);
+        return EvalVariable(first, args, final);
       default:
         break;
     }
@@ -1660,10 +1764,10 @@ class Executor {
     }
     Value receiver = EvalArg(dot, tmpl::ParamType::kAny, *chain.pipe);
     if (failed()) return {};
-    return EvalFieldChain(dot, receiver, chain, chain.idents, args, final);
+    return EvalFieldChain(receiver, chain.idents, args, final);
   }
 
-  Value EvalVariable(const Value& dot, const Node& var, NodeSpan args, const Value* final) {
+  Value EvalVariable(const Node& var, NodeSpan args, const Value* final) {
     At(var);
     Value value = VarValue(var.idents[0]);
     if (failed()) return {};
@@ -1671,17 +1775,16 @@ class Executor {
       NotAFunction(args, final);
       return value;
     }
-    return EvalFieldChain(dot, value, var, std::span(var.idents).subspan(1), args, final);
+    return EvalFieldChain(value, std::span(var.idents).subspan(1), args, final);
   }
 
-  Value EvalFieldChain(const Value& dot, Value receiver, const Node& node,
-                       std::span<const std::string> idents, NodeSpan args, const Value* final) {
+  // .X.Y.Z: every link but the last is a plain field access; the last gets the arguments.
+  Value EvalFieldChain(Value receiver, std::span<const std::string> idents, NodeSpan args,
+                       const Value* final) {
     for (std::size_t i = 0; i + 1 < idents.size(); ++i) {
       receiver = EvalField(idents[i], {}, nullptr, receiver);
       if (failed()) return {};
     }
-    (void)dot;
-    (void)node;
     return EvalField(idents.back(), args, final, receiver);
   }
 
@@ -1784,11 +1887,11 @@ class Executor {
         if (type != tmpl::ParamType::kAny) Errorf("cannot assign nil to string");
         return {};
       case NodeType::kField: {
-        Value v = EvalFieldChain(dot, dot, n, n.idents, {}, nullptr);
+        Value v = EvalFieldChain(dot, n.idents, {}, nullptr);
         return failed() ? Value{} : ValidateType(v, type);
       }
       case NodeType::kVariable: {
-        Value v = EvalVariable(dot, n, {}, nullptr);
+        Value v = EvalVariable(n, {}, nullptr);
         return failed() ? Value{} : ValidateType(v, type);
       }
       case NodeType::kPipe: {
@@ -1840,8 +1943,11 @@ class Executor {
   }
 
   const std::string& name_;
+  std::string exec_name_;  // The template being executed: name_ or a {{define}}d one.
   std::string_view text_;
+  const TreeSet& trees_;
   const TemplateData& data_;
+  int template_depth_ = 0;
   tmpl::CallContext ctx_;
   std::vector<std::pair<std::string, Value>> vars_;
   const Node* at_ = nullptr;
@@ -1856,7 +1962,7 @@ class Executor {
 struct AlertTemplate::Impl {
   std::string name;
   std::string text;  // Prometheus's header followed by the user's template.
-  NodePtr root;
+  TreeSet trees;     // The main template (under `name`) and the {{define}}d ones.
 };
 
 AlertTemplate::AlertTemplate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1869,14 +1975,14 @@ Result<AlertTemplate> AlertTemplate::Parse(std::string_view name, std::string_vi
   impl->name = std::string(name);
   impl->text = std::string(kHeader) + std::string(text);
   Parser parser(impl->name, impl->text);
-  impl->root = parser.Parse();
-  if (impl->root == nullptr) return Error{parser.error()};
+  if (!parser.Parse()) return Error{parser.error()};
+  impl->trees = std::move(parser.trees());
   return AlertTemplate(std::move(impl));
 }
 
 Result<std::string> AlertTemplate::Execute(const TemplateData& data) const {
-  Executor executor(impl_->name, impl_->text, data);
-  Result<std::string> out = executor.Run(*impl_->root);
+  Executor executor(impl_->name, impl_->text, impl_->trees, data);
+  Result<std::string> out = executor.Run();
   if (!out.ok()) {
     return Error{"error executing template " + impl_->name + ": " + out.error().message};
   }
