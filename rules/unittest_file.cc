@@ -119,8 +119,10 @@ class Decoder {
       Label label;
       String(it->first, &label.name);
       String(it->second, &label.value);
-      // A later duplicate key replaces the earlier one, as assigning into a Go map does.
-      std::erase_if(*labels, [&](const Label& l) { return l.name == label.name; });
+      if (std::erase_if(*labels, [&](const Label& l) { return l.name == label.name; }) > 0) {
+        out_->problems.push_back(
+            {LineOf(it->first), "key " + Quote(label.name) + " already set in map"});
+      }
       labels->push_back(std::move(label));
     }
     *labels = SortedLabels(std::move(*labels));
@@ -145,7 +147,8 @@ class Decoder {
     for (auto it = node.begin(); it != node.end() && !stopped(); ++it) {
       std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
       if (!seen.insert(key).second) {
-        out_->problems.push_back({LineOf(it->first), "key " + Quote(key) + " already set in map"});
+        out_->problems.push_back(
+            {LineOf(it->first), "field " + key + " already set in type " + std::string(type)});
         continue;
       }
       if (!field(key, it->second)) {
