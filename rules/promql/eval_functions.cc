@@ -1,0 +1,233 @@
+// Function calls: dispatch, range-vector calls per series, and the instant-vector functions.
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <functional>
+#include <unordered_map>
+
+#include "rules/promql/eval_internal.h"
+
+namespace opsagent::rules::promql::internal {
+namespace {
+
+Vector MapValues(Vector v, const std::function<double(double)>& f) {
+  for (auto& s : v) {
+    s.labels = s.labels.WithoutMetricName();
+    s.v = f(s.v);
+  }
+  return v;
+}
+
+double Round(double v, double to_nearest) {
+  double inverse = 1.0 / to_nearest;
+  return std::floor(v * inverse + 0.5) / inverse;
+}
+
+// Go's time.Unix(sec, 0).UTC() broken down.
+std::tm UtcTime(std::int64_t seconds) {
+  std::time_t tt = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return tm;
+}
+
+int DaysInMonth(const std::tm& tm) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int year = tm.tm_year + 1900;
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return tm.tm_mon == 1 && leap ? 29 : kDays[tm.tm_mon];
+}
+
+double DatePart(std::string_view name, const std::tm& tm) {
+  if (name == "day_of_week") return tm.tm_wday;
+  if (name == "day_of_month") return tm.tm_mday;
+  if (name == "day_of_year") return tm.tm_yday + 1;
+  if (name == "days_in_month") return DaysInMonth(tm);
+  if (name == "hour") return tm.tm_hour;
+  if (name == "minute") return tm.tm_min;
+  if (name == "month") return tm.tm_mon + 1;
+  return tm.tm_year + 1900;  // year
+}
+
+bool IsDateFunction(std::string_view name) {
+  return name == "day_of_week" || name == "day_of_month" || name == "day_of_year" ||
+         name == "days_in_month" || name == "hour" || name == "minute" || name == "month" ||
+         name == "year";
+}
+
+std::function<double(double)> SimpleFunction(std::string_view name) {
+  static const std::unordered_map<std::string_view, double (*)(double)> kTable = {
+      {"abs", [](double v) { return std::fabs(v); }},
+      {"ceil", [](double v) { return std::ceil(v); }},
+      {"floor", [](double v) { return std::floor(v); }},
+      {"exp", [](double v) { return std::exp(v); }},
+      {"sqrt", [](double v) { return std::sqrt(v); }},
+      {"ln", [](double v) { return std::log(v); }},
+      {"log2", [](double v) { return std::log2(v); }},
+      {"log10", [](double v) { return std::log10(v); }},
+      {"sgn",
+       [](double v) {
+         if (v < 0) return -1.0;
+         if (v > 0) return 1.0;
+         return v;
+       }},
+  };
+  auto it = kTable.find(name);
+  if (it == kTable.end()) return nullptr;
+  return it->second;
+}
+
+void SortByValue(Vector& v, bool descending) {
+  std::stable_sort(v.begin(), v.end(), [&](const Sample& a, const Sample& b) {
+    if (descending) {
+      bool a_nan = std::isnan(a.v), b_nan = std::isnan(b.v);
+      if (a_nan || b_nan) return b_nan && !a_nan;
+      return a.v > b.v;
+    }
+    return LessNaNFirst(a.v, b.v);
+  });
+}
+
+}  // namespace
+
+Value Evaluator::EvalCall(const Call& call, std::int64_t t) {
+  if (call.func == nullptr) {
+    Fail("call without a function");
+    return Vector{};
+  }
+  const std::string& name = call.func->name;
+  for (std::size_t i = 0; i < call.args.size(); ++i) {
+    if (UnwrapParens(*call.args[i]).kind == ExprKind::kMatrixSelector) {
+      return EvalRangeCall(call, i, t);
+    }
+  }
+  if (name == "time") return Scalar{t, static_cast<double>(t) / 1000};
+  if (name == "pi") return Scalar{t, M_PI};
+  if (name == "scalar") {
+    Vector v = EvalVector(*call.args[0], t);
+    return Scalar{t, v.size() == 1 ? v[0].v : std::nan("")};
+  }
+  Vector out = EvalVectorCall(call, t);
+  CheckUniqueLabelsets(out);
+  return out;
+}
+
+Vector Evaluator::EvalVectorCall(const Call& call, std::int64_t t) {
+  const std::string& name = call.func->name;
+  const auto& args = call.args;
+  if (name == "vector") return Vector{Sample{Labels(), t, EvalScalar(*args[0], t)}};
+  if (IsDateFunction(name)) {
+    if (args.empty()) return Vector{Sample{Labels(), t, DatePart(name, UtcTime(t / 1000))}};
+    return MapValues(EvalVector(*args[0], t), [&](double v) {
+      return DatePart(name, UtcTime(static_cast<std::int64_t>(v)));
+    });
+  }
+  if (auto f = SimpleFunction(name)) return MapValues(EvalVector(*args[0], t), f);
+  if (name == "round") {
+    Vector v = EvalVector(*args[0], t);
+    double to_nearest = args.size() > 1 ? EvalScalar(*args[1], t) : 1;
+    return MapValues(std::move(v), [&](double x) { return Round(x, to_nearest); });
+  }
+  if (name == "clamp" || name == "clamp_min" || name == "clamp_max") return EvalClamp(call, t);
+  if (name == "timestamp") {
+    // Only a bare selector knows its samples' own times; anything else was computed at `t`.
+    bool raw = args[0]->kind == ExprKind::kVectorSelector;
+    Vector v = EvalVector(*args[0], t);
+    for (auto& s : v) {
+      s.labels = s.labels.WithoutMetricName();
+      s.v = static_cast<double>(raw ? s.t : t) / 1000;
+    }
+    return v;
+  }
+  if (name == "absent") {
+    if (!EvalVector(*args[0], t).empty()) return {};
+    return Vector{Sample{AbsentLabels(*args[0]), t, 1}};
+  }
+  if (name == "sort" || name == "sort_desc") {
+    Vector v = EvalVector(*args[0], t);
+    SortByValue(v, name == "sort_desc");
+    return v;
+  }
+  if (name == "label_replace") return EvalLabelReplace(call, t);
+  if (name == "label_join") return EvalLabelJoin(call, t);
+  if (name == "histogram_quantile") return EvalHistogramQuantile(call, t);
+  Fail("function " + name + " is not supported by opsagent");
+  return {};
+}
+
+Vector Evaluator::EvalClamp(const Call& call, std::int64_t t) {
+  const std::string& name = call.func->name;
+  Vector v = EvalVector(*call.args[0], t);
+  double min = -HUGE_VAL, max = HUGE_VAL;
+  if (name == "clamp") {
+    min = EvalScalar(*call.args[1], t);
+    max = EvalScalar(*call.args[2], t);
+    if (max < min) return {};
+    return MapValues(std::move(v), [&](double x) { return GoMax(min, GoMin(max, x)); });
+  }
+  if (name == "clamp_min") {
+    min = EvalScalar(*call.args[1], t);
+    return MapValues(std::move(v), [&](double x) { return GoMax(x, min); });
+  }
+  max = EvalScalar(*call.args[1], t);
+  return MapValues(std::move(v), [&](double x) { return GoMin(x, max); });
+}
+
+Value Evaluator::EvalRangeCall(const Call& call, std::size_t matrix_arg, std::int64_t t) {
+  const std::string& name = call.func->name;
+  const auto& selector = static_cast<const MatrixSelector&>(UnwrapParens(*call.args[matrix_arg]));
+  RangeArgs args{t, selector.range_ms, selector.selector->offset_ms, 0};
+  for (std::size_t i = 0; i < call.args.size(); ++i) {
+    if (i != matrix_arg) args.scalar = EvalScalar(*call.args[i], t);
+  }
+  Matrix matrix = SelectMatrix(selector, t);
+  if (failed()) return Vector{};
+  if (name == "absent_over_time") {
+    if (!matrix.empty()) return Vector{};
+    return Vector{Sample{AbsentLabels(selector), t, 1}};
+  }
+  RangeFunction f = LookupRangeFunction(name);
+  if (f == nullptr) {
+    Fail("function " + name + " is not supported by opsagent");
+    return Vector{};
+  }
+  Vector out;
+  for (const auto& series : matrix) {
+    std::optional<double> v = f(series.points, args);
+    if (!v) continue;
+    // last_over_time acts like a selector with offset, so it keeps the metric name.
+    Labels labels = name == "last_over_time" ? series.labels : series.labels.WithoutMetricName();
+    out.push_back(Sample{std::move(labels), t, *v});
+  }
+  CheckUniqueLabelsets(out);
+  return out;
+}
+
+Vector Evaluator::EvalHistogramQuantile(const Call& call, std::int64_t t) {
+  double q = EvalScalar(*call.args[0], t);
+  Vector input = EvalVector(*call.args[1], t);
+  struct Group {
+    Labels labels;
+    std::vector<Bucket> buckets;
+  };
+  std::unordered_map<std::uint64_t, std::size_t> index;
+  std::vector<Group> groups;
+  static const std::vector<std::string> kLe = {"le"};
+  for (const auto& s : input) {
+    std::optional<double> upper = ParseGoFloat(s.labels.Get("le"));
+    if (!upper) continue;  // no or malformed `le`: not a bucket
+    // The group key keeps __name__ (as Prometheus's); the output drops it.
+    LabelsBuilder key_builder(s.labels);
+    key_builder.Del("le");
+    Labels key_labels = key_builder.Build();
+    auto [it, inserted] = index.try_emplace(key_labels.Hash(), groups.size());
+    if (inserted) groups.push_back(Group{key_labels.WithoutMetricName(), {}});
+    groups[it->second].buckets.push_back(Bucket{*upper, s.v});
+  }
+  Vector out;
+  for (auto& g : groups)
+    out.push_back(Sample{std::move(g.labels), t, BucketQuantile(q, g.buckets)});
+  return out;
+}
+
+}  // namespace opsagent::rules::promql::internal
