@@ -2,12 +2,12 @@
 #include "rules/store/memory_store.h"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 #include <limits>
 #include <map>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 #include "rules/store/chunk.h"
 
@@ -56,12 +56,85 @@ struct MemSeries {
   /// Wanted history but max_series_history was reached (counted once per refusal).
   bool history_denied = false;
   std::unique_ptr<ChunkedHistory> history;
+  SeriesId id = 0;
+  std::uint64_t hash = 0;  ///< labels.Hash(), kept for the index's deletes and growth
+};
+
+// Label hash -> series, open addressing with linear probing: the append path looks every sample's
+// series up here, and node-based maps cost several cache misses per lookup where this costs one.
+// Equal hashes (collisions) simply occupy neighbouring slots; Find compares the labels.
+class SeriesIndex {
+ public:
+  MemSeries* Find(std::uint64_t hash, const Labels& labels) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = Home(hash);; i = (i + 1) & mask()) {
+      const Slot& slot = slots_[i];
+      if (slot.series == nullptr) return nullptr;
+      if (slot.hash == hash && slot.series->labels == labels) return slot.series;
+    }
+  }
+
+  void Insert(MemSeries* series) {
+    if ((size_ + 1) * 10 > slots_.size() * 7) Grow();
+    Place(series);
+    ++size_;
+  }
+
+  void Erase(const MemSeries* series) {
+    std::size_t i = Home(series->hash);
+    while (slots_[i].series != series) i = (i + 1) & mask();
+    // Backward-shift deletion: pull later entries of the probe run into the hole so lookups
+    // never need tombstones.
+    for (std::size_t j = (i + 1) & mask(); slots_[j].series != nullptr; j = (j + 1) & mask()) {
+      std::size_t home = Home(slots_[j].hash);
+      bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+      if (movable) {
+        slots_[i] = slots_[j];
+        i = j;
+      }
+    }
+    slots_[i] = Slot{};
+    --size_;
+  }
+
+  std::size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    MemSeries* series = nullptr;
+  };
+
+  std::size_t mask() const { return slots_.size() - 1; }
+  // Fibonacci hashing spreads FNV's weaker low bits over the table.
+  std::size_t Home(std::uint64_t hash) const {
+    return static_cast<std::size_t>((hash * 0x9e3779b97f4a7c15ull) >> shift_);
+  }
+
+  void Place(MemSeries* series) {
+    std::size_t i = Home(series->hash);
+    while (slots_[i].series != nullptr) i = (i + 1) & mask();
+    slots_[i] = Slot{series->hash, series};
+  }
+
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
+    shift_ = 64 - std::countr_zero(slots_.size());
+    for (const Slot& slot : old) {
+      if (slot.series != nullptr) Place(slot.series);
+    }
+  }
+
+  std::vector<Slot> slots_;  // size is zero or a power of two
+  std::size_t size_ = 0;
+  int shift_ = 64;
 };
 
 }  // namespace
 
 struct MemoryStore::Impl {
-  explicit Impl(StoreOptions o) : options(o) {}
+  explicit Impl(const StoreOptions& o) : options(o) {}
 
   StoreOptions options;
   mutable std::mutex mu;
@@ -69,7 +142,7 @@ struct MemoryStore::Impl {
   SeriesId next_id = 1;
   // Ordered by id (creation order), which keeps id lists sorted and history caps deterministic.
   std::map<SeriesId, MemSeries> series;
-  std::unordered_multimap<std::uint64_t, SeriesId> by_hash;
+  SeriesIndex by_hash;
   // name -> value -> ids; ordered so label APIs and regex scans see sorted keys.
   std::map<std::string, std::map<std::string, IdList, std::less<>>, std::less<>> postings;
   std::vector<HistoryNeed> needs;
@@ -91,29 +164,23 @@ struct MemoryStore::Impl {
     return retention;
   }
 
-  SeriesId Find(const Labels& labels, std::uint64_t hash) const {
-    auto [begin, end] = by_hash.equal_range(hash);
-    for (auto it = begin; it != end; ++it) {
-      if (series.at(it->second).labels == labels) return it->second;
-    }
-    return 0;
-  }
-
-  // The id of the series, created when new; 0 when it is new and max_series is reached.
-  SeriesId FindOrCreate(const Labels& labels) {
+  // The series, created when new; null when it is new and max_series is reached.
+  MemSeries* FindOrCreate(const Labels& labels) {
     std::uint64_t hash = labels.Hash();
-    if (SeriesId id = Find(labels, hash)) return id;
+    if (MemSeries* found = by_hash.Find(hash, labels)) return found;
     if (series.size() >= options.max_series) {
       ++dropped_series;
-      return 0;
+      return nullptr;
     }
     SeriesId id = next_id++;
     MemSeries& s = series[id];
     s.labels = labels;
+    s.id = id;
+    s.hash = hash;
     s.retention_ms = RetentionFor(labels, needs);
-    by_hash.emplace(hash, id);
+    by_hash.Insert(&s);  // std::map nodes never move
     for (const Label& l : labels) postings[l.name][l.value].push_back(id);  // ids only grow
-    return id;
+    return &s;
   }
 
   // Gives `s` a history when it wants one and a slot is free, seeded with its latest sample so
@@ -242,13 +309,7 @@ struct MemoryStore::Impl {
       auto it = series.find(id);
       const MemSeries& s = it->second;
       for (const Label& l : s.labels) removals[{l.name, l.value}].push_back(id);
-      auto [begin, end] = by_hash.equal_range(s.labels.Hash());
-      for (auto h = begin; h != end; ++h) {
-        if (h->second == id) {
-          by_hash.erase(h);
-          break;
-        }
-      }
+      by_hash.Erase(&s);
       if (s.history) --history_series;
       series.erase(it);
     }
@@ -272,12 +333,11 @@ struct MemoryStore::Impl {
   }
 
   std::size_t MemoryEstimate() const {
-    // Rough per-node overheads of the standard containers (pointers, colour, hash links).
+    // Rough per-node overhead of std::map (three pointers, colour, key).
     constexpr std::size_t kMapNode = 48;
-    constexpr std::size_t kHashNode = 32;
-    std::size_t bytes = sizeof(*this);
+    std::size_t bytes = sizeof(*this) + by_hash.MemoryBytes();
     for (const auto& [id, s] : series) {
-      bytes += kMapNode + sizeof(MemSeries) + LabelsMemory(s.labels) + kHashNode;
+      bytes += kMapNode + sizeof(MemSeries) + LabelsMemory(s.labels);
       if (s.history) bytes += s.history->MemoryBytes();
     }
     for (const auto& [name, values] : postings) {
@@ -293,6 +353,8 @@ struct MemoryStore::Impl {
   }
 };
 
+// The contract takes the options by value; they are a few plain words.
+// cppcheck-suppress passedByValue
 MemoryStore::MemoryStore(StoreOptions options) : impl_(std::make_unique<Impl>(options)) {}
 
 MemoryStore::~MemoryStore() = default;
@@ -326,14 +388,14 @@ void MemoryStore::AppendBatch(std::string_view source, std::int64_t t_ms,
   IdList written;
   written.reserve(samples.size());
   for (const auto& [labels, value] : samples) {
-    SeriesId id = impl_->FindOrCreate(labels);
-    if (id == 0) {
+    MemSeries* s = impl_->FindOrCreate(labels);
+    if (s == nullptr) {
       ++impl_->dropped_samples;
       continue;
     }
-    impl_->AppendTo(impl_->series.at(id), t_ms, value);
+    impl_->AppendTo(*s, t_ms, value);
     // Written even when dropped as out of order: the source still produces the series.
-    written.push_back(id);
+    written.push_back(s->id);
   }
   written = SortedUnique(std::move(written));
 
@@ -355,12 +417,12 @@ void MemoryStore::AppendBatch(std::string_view source, std::int64_t t_ms,
 
 void MemoryStore::Append(const Labels& labels, std::int64_t t_ms, double v) {
   std::lock_guard lock(impl_->mu);
-  SeriesId id = impl_->FindOrCreate(labels);
-  if (id == 0) {
+  MemSeries* s = impl_->FindOrCreate(labels);
+  if (s == nullptr) {
     ++impl_->dropped_samples;
     return;
   }
-  impl_->AppendTo(impl_->series.at(id), t_ms, v);
+  impl_->AppendTo(*s, t_ms, v);
 }
 
 void MemoryStore::EndSource(std::string_view source, std::int64_t t_ms) {

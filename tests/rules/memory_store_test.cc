@@ -181,6 +181,19 @@ TEST(MemoryStoreTest, LongestMatchingRetentionWinsAndCollectTrimsWholeChunks) {
   EXPECT_EQ(got[0].points.back(), (Point{249'000, 249}));
 }
 
+TEST(MemoryStoreTest, LatestStaysVisibleWhenRetentionIsShorterThanLookback) {
+  MemoryStore store;
+  store.SetHistoryNeeds({{.matchers = {Eq("__name__", "x")}, .retention_ms = 10'000}});
+  Labels x = L({{"__name__", "x"}});
+  for (int i = 0; i < 130; ++i) store.Append(x, i * 1000, i);
+  store.Collect(200'000);  // both chunks end before now - 10 s: history trimmed to nothing
+  EXPECT_EQ(store.Stats().samples, 0u);
+  EXPECT_EQ(store.Select({Eq("__name__", "x")}, 200'000 - kLookbackDeltaMs, 200'000)[0].points,
+            (Points{{129'000, 129}}));
+  store.Append(x, 201'000, 1);
+  EXPECT_EQ(store.Select({Eq("__name__", "x")}, kMin, kMax)[0].points, (Points{{201'000, 1}}));
+}
+
 TEST(MemoryStoreTest, RetainAllKeepsEverythingAndNeverTrims) {
   MemoryStore store({.retain_all = true});
   Labels x = L({{"__name__", "x"}});
@@ -418,6 +431,25 @@ TEST(MemoryStoreTest, ManySeriesAreFoundByLabels) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].points, (Points{{1000, 4321}}));
   EXPECT_EQ(store.Select({M(MatchType::kRegexMatch, "i", "12.")}, kMin, kMax).size(), 10u);
+}
+
+TEST(MemoryStoreTest, ChurnKeepsTheSeriesIndexConsistent) {
+  // Deleting every other series out of a large table shifts probe runs around; every survivor
+  // must still be found (no duplicate created) and every deleted one come back as new.
+  MemoryStore store;
+  auto labels = [](int i) { return L({{"__name__", "m"}, {"i", std::to_string(i)}}); };
+  for (int i = 0; i < 4000; ++i) store.Append(labels(i), i % 2 == 0 ? 1000 : 500'000, i);
+  store.Collect(500'000);  // the even ones are older than the lookback
+  ASSERT_EQ(store.Stats().series, 2000u);
+  for (int i = 0; i < 4000; ++i) store.Append(labels(i), 600'000, -i);
+  StoreStats stats = store.Stats();
+  EXPECT_EQ(stats.series, 4000u);
+  EXPECT_EQ(stats.dropped_samples, 0u);
+  for (int i : {0, 1, 2, 3999}) {
+    auto got = store.Select({Eq("i", std::to_string(i))}, kMin, kMax);
+    ASSERT_EQ(got.size(), 1u) << i;
+    EXPECT_EQ(got[0].points, (Points{{600'000, static_cast<double>(-i)}})) << i;
+  }
 }
 
 TEST(MemoryStoreTest, ConcurrentWritersAndReaders) {
