@@ -185,7 +185,9 @@ std::optional<double> ParseNumber(std::string_view text) {
   double sign = lower[0] == '-' ? -1 : 1;
   if (unsigned_part == "inf") return sign * HUGE_VAL;
   if (unsigned_part == "nan") return std::nan("");
-  // PromQL tries an integer with Go's base prefixes (0x, 0 octal) before a float.
+  // Prometheus's lexer takes no hexadecimal here (`0x3` reads as a repeat); the parser then
+  // tries an integer (a leading 0 means octal) before a float.
+  if (s.find_first_of("xX") != std::string::npos) return std::nullopt;
   errno = 0;
   char* end = nullptr;
   long long n = std::strtoll(s.c_str(), &end, 0);
@@ -208,13 +210,12 @@ struct Item {
 Item SplitItem(std::string_view word) {
   Item item;
   std::size_t x = word.rfind('x');
-  // An `x` followed only by digits is the repeat count (not the `x` of a hex number).
+  // An `x` followed only by digits is the repeat count (series notation has no hex numbers).
   // As Prometheus's lexer, `NaNx3` or `stalex3` would be one identifier: only a number or `_`
   // may repeat.
   if (x != std::string_view::npos && x > 0 && x + 1 < word.size() &&
       (IsDigit(word[x - 1]) || word[x - 1] == '.' || word[x - 1] == '_') &&
-      word.substr(x + 1).find_first_not_of("0123456789") == std::string_view::npos &&
-      !(x > 0 && word[x - 1] == '0' && (x == 1 || !IsDigit(word[x - 2])))) {
+      word.substr(x + 1).find_first_not_of("0123456789") == std::string_view::npos) {
     item.times = word.substr(x + 1);
     word = word.substr(0, x);
   }

@@ -171,7 +171,7 @@ Vector Evaluator::SelectVector(const VectorSelector& selector, std::int64_t t) {
   return out;
 }
 
-Matrix Evaluator::SelectMatrix(const MatrixSelector& selector, std::int64_t t) {
+Matrix Evaluator::SelectMatrix(const MatrixSelector& selector, std::int64_t t, bool count) {
   Matrix out;
   if (!CheckDeadline()) return out;
   const VectorSelector& vs = *selector.selector;
@@ -189,7 +189,7 @@ Matrix Evaluator::SelectMatrix(const MatrixSelector& selector, std::int64_t t) {
     total += slice.points.size();
     out.push_back(std::move(slice));
   }
-  CountSamples(total);
+  if (count) CountSamples(total);
   return out;
 }
 

@@ -131,7 +131,7 @@ Vector Evaluator::EvalVectorCall(const Call& call, std::int64_t t) {
   if (name == "clamp" || name == "clamp_min" || name == "clamp_max") return EvalClamp(call, t);
   if (name == "timestamp") {
     // Only a bare selector knows its samples' own times; anything else was computed at `t`.
-    bool raw = args[0]->kind == ExprKind::kVectorSelector;
+    bool raw = UnwrapParens(*args[0]).kind == ExprKind::kVectorSelector;
     Vector v = EvalVector(*args[0], t);
     for (auto& s : v) {
       s.labels = s.labels.WithoutMetricName();
@@ -180,8 +180,11 @@ Value Evaluator::EvalRangeCall(const Call& call, std::size_t matrix_arg, std::in
   for (std::size_t i = 0; i < call.args.size(); ++i) {
     if (i != matrix_arg) args.scalar = EvalScalar(*call.args[i], t);
   }
-  Matrix matrix = SelectMatrix(selector, t);
+  Matrix matrix = SelectMatrix(selector, t, false);
   if (failed()) return Vector{};
+  // Prometheus holds one series' points at a time, plus the results so far.
+  std::size_t most_points = 0;
+  for (const auto& series : matrix) most_points = std::max(most_points, series.points.size());
   if (name == "absent_over_time") {
     if (!matrix.empty()) return Vector{};
     return Vector{Sample{AbsentLabels(selector), t, 1}};
@@ -199,6 +202,7 @@ Value Evaluator::EvalRangeCall(const Call& call, std::size_t matrix_arg, std::in
     Labels labels = name == "last_over_time" ? series.labels : series.labels.WithoutMetricName();
     out.push_back(Sample{std::move(labels), t, *v});
   }
+  CountSamples(most_points + out.size());
   CheckUniqueLabelsets(out);
   return out;
 }

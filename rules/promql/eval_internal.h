@@ -35,8 +35,9 @@ class Evaluator {
   /// their own timestamp (timestamp() needs it).
   Vector SelectVector(const VectorSelector& selector, std::int64_t t);
   /// Range selector at `t`: points in [t - offset - range, t - offset] without stale markers;
-  /// series without points are left out.
-  Matrix SelectMatrix(const MatrixSelector& selector, std::int64_t t);
+  /// series without points are left out. `count` adds every point to the sample budget (a
+  /// function over the range counts only what it holds at once instead).
+  Matrix SelectMatrix(const MatrixSelector& selector, std::int64_t t, bool count = true);
 
   bool failed() const { return error_.has_value(); }
   const std::optional<EvalError>& error() const { return error_; }

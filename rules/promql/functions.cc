@@ -87,6 +87,7 @@ constexpr std::string_view kUnsupported[] = {
     "histogram_sum",
     "holt_winters",
     "info",
+    "integral",
     "label_join_all",
     "mad_over_time",
     "month",

@@ -509,7 +509,11 @@ class Parser {
     Next();
     matching->card =
         group == TokenType::kGroupLeft ? Cardinality::kManyToOne : Cardinality::kOneToMany;
-    if (Peek().type == TokenType::kLeftParen) return ParseGroupingLabels(&matching->include);
+    const TokenType next = Peek().type;
+    // The labels are optional, but only an expression may follow instead of them.
+    if (next == TokenType::kLeftParen || (next != TokenType::kError && !StartsExpr(next))) {
+      return ParseGroupingLabels(&matching->include);
+    }
     return true;
   }
 
@@ -842,9 +846,15 @@ class Parser {
     }
     if (!ParseArgs(&args, &end)) return nullptr;
     contexts_.pop_back();
-    if (!modifier_first && (Peek().type == TokenType::kBy || Peek().type == TokenType::kWithout)) {
-      if (!ParseAggregateModifier(agg.get())) return nullptr;
-      end = tokens_[pos_ - 1].End();
+    if (!modifier_first) {
+      if (Peek().type == TokenType::kBy || Peek().type == TokenType::kWithout) {
+        if (!ParseAggregateModifier(agg.get())) return nullptr;
+        end = tokens_[pos_ - 1].End();
+      } else if (Peek().type == TokenType::kError) {
+        // yacc had to read the next token to see that no modifier follows, so its error wins.
+        Unexpected("", "");
+        return nullptr;
+      }
     }
     agg->pos = {op.pos, end};
     if (args.empty()) {

@@ -139,6 +139,17 @@ std::string PrintCall(const Call& call) {
   return out + ")";
 }
 
+// The left operand of a binary expression. Prometheus prints +Inf as "+Inf", but on the left of
+// `^` that reads back as a unary plus over the whole power (`+Inf ^ 2` is `+(Inf ^ 2)`), so there
+// the sign is dropped to keep the round trip exact.
+std::string PrintPowOperand(const BinaryExpr& b) {
+  if (b.op == BinaryOp::kPow && b.lhs->kind == ExprKind::kNumber) {
+    const double v = static_cast<const NumberLiteral&>(*b.lhs).value;
+    if (std::isinf(v) && v > 0) return "Inf";
+  }
+  return Print(*b.lhs);
+}
+
 }  // namespace
 
 std::string Print(const Expr& expr) {
@@ -164,7 +175,7 @@ std::string Print(const Expr& expr) {
     }
     case ExprKind::kBinary: {
       const auto& b = static_cast<const BinaryExpr&>(expr);
-      return Print(*b.lhs) + " " + BinaryOpString(b.op) + (b.return_bool ? " bool" : "") +
+      return PrintPowOperand(b) + " " + BinaryOpString(b.op) + (b.return_bool ? " bool" : "") +
              MatchingString(b) + " " + Print(*b.rhs);
     }
     case ExprKind::kAggregate:

@@ -266,15 +266,22 @@ TEST_F(EngineTest, ManyToManyAndOneToOneErrors) {
 
 TEST_F(EngineTest, SampleLimitAndTimeout) {
   LoadCounters();
-  auto e = Fn("rate", Args(Range(Sel("x"), 5 * kMinute)));
+  // A bare range selector holds all 12 points.
+  auto range = Range(Sel("x"), 5 * kMinute);
   EvalOptions small;
-  small.max_samples = 11;  // two series of 6 points each
-  EvalResult r = EvalInstant(*e, store_, 10 * kMinute, small);
+  small.max_samples = 11;
+  EvalResult r = EvalInstant(*range, store_, 10 * kMinute, small);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error->kind, EvalErrorKind::kTooManySamples);
   EXPECT_EQ(r.error->message,
             "query processing would load too many samples into memory in query execution");
   small.max_samples = 12;
+  EXPECT_TRUE(EvalInstant(*range, store_, 10 * kMinute, small).ok());
+  // rate() holds one series' 6 points at a time plus its 2 results, as Prometheus counts.
+  auto e = Fn("rate", Args(Range(Sel("x"), 5 * kMinute)));
+  small.max_samples = 7;
+  EXPECT_FALSE(EvalInstant(*e, store_, 10 * kMinute, small).ok());
+  small.max_samples = 8;
   EXPECT_TRUE(EvalInstant(*e, store_, 10 * kMinute, small).ok());
 
   EvalOptions expired;
@@ -353,6 +360,32 @@ TEST_F(EngineTest, RangeQueryBuildsSeriesPerStep) {
   ASSERT_EQ(tm.size(), 1u);
   EXPECT_EQ(tm[0].points[2], (Point{2000, 2}));
   EXPECT_FALSE(EvalRange(*Range(Sel("x"), kMinute), store_, 0, 1, 1).ok());
+}
+
+TEST_F(EngineTest, RangeQueryOfRateMatchesInstantQueriesAtEachStep) {
+  LoadCounters();
+  store_.Add(L({{"__name__", "x"}, {"i", "0"}}), 11 * kMinute, 3);  // counter reset
+  auto e = Fn("rate", Args(Range(Sel("x"), 3 * kMinute)));
+  EvalResult r = EvalRange(*e, store_, 0, 14 * kMinute, 30'000);
+  ASSERT_TRUE(r.ok());
+  const Matrix& m = std::get<Matrix>(r.value);
+  ASSERT_EQ(m.size(), 2u);
+  for (const auto& series : m) {
+    ASSERT_FALSE(series.points.empty());
+    for (const auto& p : series.points) {
+      Vector v = Instant(*e, p.t);
+      auto it = std::find_if(v.begin(), v.end(),
+                             [&](const Sample& s) { return s.labels == series.labels; });
+      ASSERT_NE(it, v.end()) << p.t;
+      EXPECT_EQ(it->v, p.v) << p.t;
+    }
+  }
+  // A rate needs two samples in [t-3m, t]: from 1m on, until 13m (10m, 11m) for i=0 and 12m
+  // (9m, 10m) for i=1.
+  EXPECT_EQ(m[0].points.front().t, kMinute);
+  EXPECT_EQ(m[0].points.back().t, 13 * kMinute);
+  EXPECT_EQ(m[1].points.back().t, 12 * kMinute);
+  EXPECT_EQ(m[0].points.size(), 25u);
 }
 
 TEST(FormatValueTest, MatchesPrometheusJson) {

@@ -374,6 +374,19 @@ TEST(PrinterTest, PrintsSpecialFloats) {
   EXPECT_EQ(Print(n), "1.7976931348623157e+308");
 }
 
+TEST(PrinterTest, PositiveInfinityOnTheLeftOfPowerStaysANumber) {
+  // Found by the fuzzer: "+Inf ^ x" would read back as +(Inf ^ x).
+  EXPECT_EQ(Reprint("Inf ^ 2"), "Inf ^ 2");
+  EXPECT_EQ(Reprint("--6 ^ inf ^ infx"), "--6 ^ Inf ^ infx");
+  EXPECT_EQ(Reprint("+Inf ^ 2"), "+Inf ^ 2");
+  EXPECT_EQ(Reprint("Inf + 2"), "+Inf + 2");
+  EXPECT_EQ(Reprint("2 ^ Inf"), "2 ^ +Inf");
+  for (const char* text : {"Inf ^ 2", "+Inf ^ 2", "--6 ^ inf ^ infx"}) {
+    const std::string printed = Reprint(text);
+    EXPECT_EQ(Reprint(printed), printed) << text;
+  }
+}
+
 TEST(PrinterTest, GroupingWithoutOnOrIgnoringStillPrintsTheGroup) {
   // An AST built by hand: group_left needs the matching clause to be re-parseable.
   BinaryExpr bin;

@@ -21,7 +21,8 @@ TEST(SeriesNotationTest, ExpandsLikePrometheus242) {
   EXPECT_EQ(Values("-1-1x2"), (SeriesValues{-1, -2, -3}));
   EXPECT_EQ(Values("_x3"), (SeriesValues{std::nullopt, std::nullopt, std::nullopt}));
   EXPECT_EQ(Values("_ 5"), (SeriesValues{std::nullopt, 5}));
-  EXPECT_EQ(Values("0x1f 010 1e3 1.5e-1+0.5x1"), (SeriesValues{31, 8, 1000, 0.15, 0.65}));
+  EXPECT_EQ(Values("010 1e3 1.5e-1+0.5x1 5+0x2"), (SeriesValues{8, 1000, 0.15, 0.65, 5, 5, 5}));
+  EXPECT_EQ(Values("0x3"), (SeriesValues{0, 0, 0, 0}));  // no hex in series notation
   EXPECT_EQ(Values(""), SeriesValues{});
 }
 
@@ -37,6 +38,7 @@ TEST(SeriesNotationTest, SpecialValues) {
 TEST(SeriesNotationTest, RejectsMalformedValues) {
   EXPECT_FALSE(ParseSeriesValues("1+2").ok());
   EXPECT_FALSE(ParseSeriesValues("abc").ok());
+  EXPECT_FALSE(ParseSeriesValues("0x1f").ok());
   EXPECT_FALSE(ParseSeriesValues("_+1x2").ok());
   // Prometheus lexes these as one identifier and rejects them.
   EXPECT_FALSE(ParseSeriesValues("NaNx3").ok());

@@ -88,8 +88,20 @@ def value(v):
     return {"NaN": ".nan", "Inf": ".inf", "+Inf": ".inf", "-Inf": "-.inf", "-0": "-0.0"}.get(v, v)
 
 
+def millis(duration):
+    units = {"ms": 1, "s": 1000, "m": 60000, "h": 3600000, "d": 86400000, "w": 604800000,
+             "y": 31536000000}
+    return sum(int(n) * units[u] for n, u in re.findall(r"(\d+)(ms|s|m|h|d|w|y)", duration))
+
+
 def yaml_test(group, evals):
-    out = ["rule_files: []", "evaluation_interval: 1m", "tests:"]
+    # promtool loads input samples only up to its last rule-evaluation step, so an eval_time
+    # between steps misses later samples: step on every eval time and load interval (>= 1 s).
+    step = millis(group["interval"] or "1m")
+    for _, at, _, _ in evals:
+        step = math.gcd(step, millis(at))
+    step = max(step, 1000)
+    out = ["rule_files: []", f"evaluation_interval: {step}ms", "tests:"]
     out.append(f"  - interval: {group['interval'] or '1m'}")
     out.append("    input_series:" + ("" if group["series"] else " []"))
     for labels, values in group["series"]:
