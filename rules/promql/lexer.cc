@@ -320,12 +320,12 @@ class Lexer {
         Backup();
         return LexKeywordOrIdentifier();
       }
-      if (r == ':') {
-        if (got_colon_) return Errorf("unexpected colon " + QuoteRune(r));
-        Emit(TokenType::kColon);
-        got_colon_ = true;
-        return;
-      }
+      // Inside brackets lex.go takes any letter for the subquery colon (so `x[5m a]` is a
+      // subquery there); mirrored so errors match.
+      if (got_colon_) return Errorf("unexpected colon " + QuoteRune(r));
+      Emit(TokenType::kColon);
+      got_colon_ = true;
+      return;
     }
     Errorf("unexpected character: " + QuoteRune(r));
   }

@@ -647,6 +647,11 @@ class Parser {
     std::int64_t range_ms = 0;
     if (!ParseDurationToken(&range_ms)) return nullptr;
     if (Peek().type == TokenType::kColon) {
+      if (Peek(1).type == TokenType::kError) {
+        Next();  // yacc reads past the colon before it reduces, so a lexer error there wins
+        Unexpected("", "");
+        return nullptr;
+      }
       Fail({expr->pos.start, Peek().End()}, "subqueries are not supported by opsagent");
       return nullptr;
     }

@@ -75,6 +75,10 @@ TEST(LexerTest, DurationsInsideBrackets) {
   EXPECT_EQ(ErrorOf("foo[5m[5m]]"), "6: unexpected left bracket '['");
   EXPECT_EQ(ErrorOf("foo]"), "3: unexpected right bracket ']'");
   EXPECT_EQ(ErrorOf("x[5m::]"), "5: unexpected colon ':'");
+  // lex.go reads any letter after the range as the subquery colon.
+  EXPECT_EQ(Types("x[5m a]"), (std::vector<T>{T::kIdentifier, T::kLeftBracket, T::kDuration,
+                                              T::kColon, T::kRightBracket, T::kEof}));
+  EXPECT_EQ(ErrorOf("x[5m ab]"), "6: unexpected colon 'b'");
 }
 
 TEST(LexerTest, OperatorsAndKeywords) {

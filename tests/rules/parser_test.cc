@@ -654,6 +654,8 @@ TEST(ParserTest, RejectsLikePrometheus) {
 TEST(ParserTest, RejectsConstructsOutsideTheSubsetByName) {
   const ErrorCase cases[] = {
       {"foo[5m:1m]", "1:1: parse error: subqueries are not supported by opsagent"},
+      {"foo[5m a]", "1:1: parse error: subqueries are not supported by opsagent"},
+      {"foo[5m:$", "1:8: parse error: unexpected character: '$'"},
       {"rate(foo[5m])[5m:]", "1:1: parse error: subqueries are not supported by opsagent"},
       {"foo @ 100", "1:5: parse error: the @ modifier is not supported by opsagent"},
       {"foo[5m] @ start()", "1:9: parse error: the @ modifier is not supported by opsagent"},
@@ -747,6 +749,12 @@ TEST(ParserTest, ParseMetricSelector) {
   ASSERT_EQ(matchers.size(), 1u);
   ASSERT_TRUE(ParseMetricSelector("sum", &matchers, &error));
   EXPECT_EQ(matchers[0].value(), "sum");
+
+  // Like Prometheus's ParseMetricSelector, no emptiness check: the API layer makes it.
+  ASSERT_TRUE(ParseMetricSelector("{}", &matchers, &error));
+  EXPECT_TRUE(matchers.empty());
+  ASSERT_TRUE(ParseMetricSelector("{a=\"\"}", &matchers, &error));
+  EXPECT_EQ(matchers.size(), 1u);
 
   EXPECT_FALSE(ParseMetricSelector("rate(x[5m])", &matchers, &error));
   EXPECT_EQ(error.message, "unexpected \"(\"");
