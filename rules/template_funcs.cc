@@ -4,6 +4,7 @@
 #include <wctype.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -473,6 +475,34 @@ void FmtInteger(const FmtFlags& flags, std::uint64_t u, bool negative, int base,
   Pad(f, num, out);
 }
 
+// The '#' flag: always a decimal point, and %g/%v keep trailing zeros up to the precision.
+std::string SharpFloat(std::string num, char verb, int prec) {
+  int digits = 0;
+  if (verb == 'v' || verb == 'g' || verb == 'G' || verb == 'x') digits = prec == -1 ? 6 : prec;
+  std::string tail;
+  bool has_point = false;
+  bool saw_nonzero = false;
+  for (std::size_t i = 1; i < num.size(); ++i) {
+    char c = num[i];
+    if (c == '.') {
+      has_point = true;
+    } else if (c == 'p' || c == 'P' || ((c == 'e' || c == 'E') && verb != 'x' && verb != 'X')) {
+      tail = num.substr(i);
+      num.resize(i);
+      break;
+    } else {
+      if (c != '0') saw_nonzero = true;
+      if (saw_nonzero) --digits;
+    }
+  }
+  if (!has_point) {
+    if (num.size() == 2 && num[1] == '0') --digits;
+    num += '.';
+  }
+  for (; digits > 0; --digits) num += '0';
+  return num + tail;
+}
+
 void FmtFloat(const FmtFlags& flags, double v, char verb, int prec, std::string* out) {
   FmtFlags f = flags;
   if (f.prec_present) prec = f.prec;
@@ -485,6 +515,7 @@ void FmtFloat(const FmtFlags& flags, double v, char verb, int prec, std::string*
     Pad(f, num, out);
     return;
   }
+  if (f.sharp && verb != 'b') num = SharpFloat(num, verb, prec);
   if (f.plus || num[0] != '+') {
     if (f.zero && f.wid_present && f.wid > static_cast<int>(num.size())) {
       *out += num[0];
@@ -571,6 +602,24 @@ void PrintData(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   *out += '}';
 }
 
+// %U: "U+0061", at least `precision` (default 4) hex digits; %#U appends the quoted rune.
+void FmtUnicode(const FmtFlags& flags, std::uint64_t u, std::string* out) {
+  char hex[32];
+  std::snprintf(hex, sizeof(hex), "%llX", static_cast<unsigned long long>(u));
+  std::string digits = hex;
+  int prec = flags.prec_present && flags.prec > 4 ? flags.prec : 4;
+  if (static_cast<int>(digits.size()) < prec) digits.insert(0, prec - digits.size(), '0');
+  std::string s = "U+" + digits;
+  if (flags.sharp && u <= 0x10FFFF && IsPrintRune(static_cast<int>(u))) {
+    s += " '";
+    AppendUtf8(static_cast<std::int64_t>(u), &s);
+    s += "'";
+  }
+  FmtFlags f = flags;
+  f.zero = false;
+  Pad(f, s, out);
+}
+
 void PrintInt(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   bool negative = v.kind == Kind::kInt && v.i < 0;
   std::uint64_t u =
@@ -618,11 +667,8 @@ void PrintInt(const Value& v, char verb, const FmtFlags& f, std::string* out) {
     }
     case 'q':
       return Pad(f, GoQuoteRune(v.i, f.plus), out);
-    case 'U': {
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "U+%04llX", static_cast<unsigned long long>(u));
-      return Pad(f, buf, out);
-    }
+    case 'U':
+      return FmtUnicode(f, static_cast<std::uint64_t>(v.i), out);
     default:
       return BadVerb(v, verb, f, out);
   }
@@ -646,7 +692,7 @@ std::string QuoteString(std::string_view s, const FmtFlags& f) {
 }
 
 void PrintString(const Value& v, char verb, const FmtFlags& f, std::string* out) {
-  if (verb == 'v' && f.sharp_v) return Pad(f, GoQuote(v.s), out);
+  if (verb == 'v' && f.sharp_v) return Pad(f, GoQuote(TruncateRunes(v.s, f)), out);
   switch (verb) {
     case 'v':
     case 's':
@@ -666,7 +712,7 @@ void PrintArg(const Value& v, char verb, const FmtFlags& f, std::string* out) {
     if (verb == 'v' || verb == 'T') return Pad(f, "<nil>", out);
     return BadVerb(v, verb, f, out);
   }
-  if (verb == 'T') return Pad(f, TypeName(v), out);
+  if (verb == 'T') return Pad(f, TruncateRunes(TypeName(v), f), out);
   switch (v.kind) {
     case Kind::kBool:
       if (verb == 't' || verb == 'v') return Pad(f, v.b ? "true" : "false", out);
@@ -1004,9 +1050,12 @@ Result<Value> BuiltinIndex(std::span<const Value> args, const CallContext&) {
       if (index.kind != Kind::kInt && index.kind != Kind::kUint8) {
         return Error{"cannot index slice/array with type " + TypeName(index)};
       }
-      if (index.i < 0 || index.i >= static_cast<std::int64_t>(item.s.size())) {
+      auto size = static_cast<std::int64_t>(item.s.size());
+      if (index.i < 0 || index.i > size) {
         return Error{"index out of range: " + std::to_string(index.i)};
       }
+      // Go checks `> len` and then lets reflect panic on `== len`.
+      if (index.i == size) return Error{"reflect: string index out of range"};
       Value byte;
       byte.kind = Kind::kUint8;
       byte.i = static_cast<unsigned char>(item.s[index.i]);
@@ -1091,34 +1140,110 @@ Result<Value> BuiltinUrlquery(std::span<const Value> args, const CallContext&) {
 // ---------------------------------------------------------------------------------------------
 // Prometheus template functions (template/template.go, 2.42).
 
-// strconv.ParseFloat, with its error texts.
+char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool EqualFoldAscii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != b[i]) return false;
+  }
+  return true;
+}
+
+// strconv's underscoreOK: '_' only between digits (a base prefix counts as a digit).
+bool UnderscoreOk(std::string_view s) {
+  char saw = '^';
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  bool hex = false;
+  std::size_t i = 0;
+  if (s.size() >= 2 && s[0] == '0' &&
+      (Lower(s[1]) == 'b' || Lower(s[1]) == 'o' || Lower(s[1]) == 'x')) {
+    i = 2;
+    saw = '0';
+    hex = Lower(s[1]) == 'x';
+  }
+  for (; i < s.size(); ++i) {
+    char c = Lower(s[i]);
+    if ((c >= '0' && c <= '9') || (hex && c >= 'a' && c <= 'f')) {
+      saw = '0';
+    } else if (c == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+    } else {
+      if (saw == '_') return false;
+      saw = '!';
+    }
+  }
+  return saw != '_';
+}
+
+// strconv.readFloat's syntax: sign, decimal or 0x mantissa (hex needs a p exponent), '_'
+// separators. Returns the text without underscores for strtod, or nullopt.
+std::optional<std::string> FloatSyntax(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  bool hex = s.size() >= i + 2 && s[i] == '0' && Lower(s[i + 1]) == 'x';
+  if (hex) i += 2;
+  auto is_digit = [&](char c) {
+    c = Lower(c);
+    return (c >= '0' && c <= '9') || (hex && c >= 'a' && c <= 'f');
+  };
+  bool digits = false;
+  bool dot = false;
+  bool underscores = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] == '_') {
+      underscores = true;
+    } else if (s[i] == '.' && !dot) {
+      dot = true;
+    } else if (is_digit(s[i])) {
+      digits = true;
+    } else {
+      break;
+    }
+  }
+  if (!digits) return std::nullopt;
+  if (i < s.size() && Lower(s[i]) == (hex ? 'p' : 'e')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    bool exp_digits = false;
+    for (; i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'); ++i) {
+      underscores |= s[i] == '_';
+      exp_digits |= s[i] != '_';
+    }
+    if (!exp_digits) return std::nullopt;
+  } else if (hex) {
+    return std::nullopt;
+  }
+  if (i != s.size() || (underscores && !UnderscoreOk(s))) return std::nullopt;
+  std::string clean;
+  for (char c : s) {
+    if (c != '_') clean += c;
+  }
+  return clean;
+}
+
+// strconv.ParseFloat(s, 64), with its error texts.
 Result<double> ParseFloat(const std::string& s) {
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string_view body = lower;
+  std::string_view body = s;
   bool neg = false;
-  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
+  bool sign = !body.empty() && (body[0] == '+' || body[0] == '-');
+  if (sign) {
     neg = body[0] == '-';
     body.remove_prefix(1);
   }
-  if (body == "inf" || body == "infinity") {
+  if (EqualFoldAscii(body, "inf") || EqualFoldAscii(body, "infinity")) {
     return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
-  if (body == "nan") return std::numeric_limits<double>::quiet_NaN();
-  bool valid =
-      !body.empty() && body.find_first_not_of("0123456789.e+-xp_abcdef") == std::string::npos;
-  if (valid && body.find("inf") == std::string_view::npos) {
-    char* end = nullptr;
-    errno = 0;
-    double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() + s.size() && !s.empty()) {
-      if (errno == ERANGE && std::isinf(v)) {
-        return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": value out of range"};
-      }
-      return v;
-    }
+  if (!sign && EqualFoldAscii(body, "nan")) return std::numeric_limits<double>::quiet_NaN();
+  std::optional<std::string> clean = FloatSyntax(s);
+  if (!clean) return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": invalid syntax"};
+  errno = 0;
+  double v = std::strtod(clean->c_str(), nullptr);
+  if (errno == ERANGE && std::isinf(v)) {
+    return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": value out of range"};
   }
-  return Error{"strconv.ParseFloat: parsing " + GoQuote(s) + ": invalid syntax"};
+  return v;
 }
 
 // convertToFloat: float64, numeric strings and ints are accepted.
