@@ -58,7 +58,11 @@ std::vector<std::string> ResolveRuleFiles(const std::string& test_path,
     if (!pattern.empty() && pattern.front() != '/') pattern = JoinClean(DirOf(test_path), pattern);
     glob_t matches{};
     if (glob(pattern.c_str(), 0, nullptr, &matches) == 0 && matches.gl_pathc > 0) {
-      for (std::size_t i = 0; i < matches.gl_pathc; ++i) files.emplace_back(matches.gl_pathv[i]);
+      for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
+        // promtool keys loaded groups by file and name, so a file matched twice counts once.
+        std::string file = matches.gl_pathv[i];
+        if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
+      }
     } else {
       output.Err("  WARNING: no file match pattern " + pattern + "\n");
     }

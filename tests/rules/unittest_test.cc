@@ -341,5 +341,49 @@ TEST_F(UnitTestRunnerTest, DecodeErrorsAndRepeatedGroupOrder) {
   EXPECT_EQ(output.out, "Unit Testing:  " + bad + "\n\n\nUnit Testing:  " + repeated + "\n\n\n");
 }
 
+// External labels and URL reach templates; a rule file matched by several patterns loads once.
+TEST_F(UnitTestRunnerTest, ExternalLabelsAndDuplicateRuleFiles) {
+  Write("ext_rules.yml", R"(groups:
+- name: ext
+  rules:
+  - alert: Ext
+    expr: vector(1)
+    labels:
+      cluster_label: '{{ $externalLabels.cluster }}'
+    annotations:
+      url: '{{ $externalURL }}/graph'
+      summary: 'value {{ $value }} in {{ $externalLabels.cluster }}'
+)");
+  std::string path = Write("ext.yml", R"(rule_files: [ext_rules.yml, ext_rules.yml, "ext_*.yml"]
+tests:
+- interval: 1m
+  external_labels: {cluster: prod}
+  external_url: https://prom.example.com
+  alert_rule_test:
+  - eval_time: 1m
+    alertname: Ext
+    exp_alerts:
+    - exp_labels: {cluster_label: prod}
+      exp_annotations: {url: https://prom.example.com/graph, summary: value 1 in prod}
+  promql_expr_test:
+  - expr: ALERTS
+    eval_time: 1m
+    exp_samples:
+    - labels: 'ALERTS{alertname="Ext",alertstate="firing",cluster_label="prod"}'
+      value: 1
+)");
+  RecordingOutput output;
+  EXPECT_EQ(RunRuleUnitTests({path}, output), 0) << output.err;
+}
+
+TEST_F(UnitTestRunnerTest, UnreadableFileIsAFailure) {
+  RecordingOutput output;
+  std::string missing = (dir_ / "missing.yml").string();
+  EXPECT_EQ(RunRuleUnitTests({missing, dir_.string()}, output), 1);
+  EXPECT_EQ(output.err, "  FAILED:\nopen " + missing +
+                            ": no such file or directory\n  FAILED:\nread " + dir_.string() +
+                            ": is a directory\n");
+}
+
 }  // namespace
 }  // namespace opsagent::rules
