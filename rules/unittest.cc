@@ -225,6 +225,36 @@ std::vector<std::string> RuleErrors(const Manager& manager, std::int64_t t_ms) {
   return errors;
 }
 
+using AlertTestsByTime = std::map<std::int64_t, std::vector<const AlertTestCase*>>;
+
+// The alert tests by eval_time; an unnamed one makes the whole test group an error.
+Result<AlertTestsByTime> IndexAlertTests(const TestGroup& group) {
+  AlertTestsByTime tests;
+  for (const auto& test : group.alert_rule_test) {
+    if (test.alertname.empty()) {
+      std::string in_group = group.name.empty() ? "" : " (in TestGroup " + group.name + ")";
+      return Error{
+          "an item under alert_rule_test misses required attribute alertname at eval_time " +
+          promql::FormatPromDuration(test.eval_time_ms) + in_group};
+    }
+    tests[test.eval_time_ms].push_back(&test);
+  }
+  return tests;
+}
+
+// Compares the firing alerts now with each test's expectation (order-independent).
+void CheckAlerts(const std::vector<const AlertTestCase*>& tests, const std::string& group_name,
+                 const Manager& manager, std::vector<std::string>& errors) {
+  for (const AlertTestCase* test : tests) {
+    std::vector<AlertSnapshot> exp = ExpectedAlerts(*test);
+    std::vector<AlertSnapshot> got = FiringAlerts(manager, test->alertname);
+    if (exp != got) {
+      errors.push_back(
+          AlertMismatchMessage(group_name, test->alertname, test->eval_time_ms, exp, got));
+    }
+  }
+}
+
 // One test group: promtool's testGroup.test.
 std::vector<std::string> RunTestGroup(const TestGroup& group, std::int64_t eval_interval_ms,
                                       const std::vector<std::string>& group_order,
@@ -235,15 +265,8 @@ std::vector<std::string> RunTestGroup(const TestGroup& group, std::int64_t eval_
   if (!load.ok()) return load.problems;
   OrderGroups(load.groups, group_order);
 
-  std::map<std::int64_t, std::vector<const AlertTestCase*>> alert_tests;
-  for (const auto& test : group.alert_rule_test) {
-    if (test.alertname.empty()) {
-      std::string in_group = group.name.empty() ? "" : " (in TestGroup " + group.name + ")";
-      return {"an item under alert_rule_test misses required attribute alertname at eval_time " +
-              promql::FormatPromDuration(test.eval_time_ms) + in_group};
-    }
-    alert_tests[test.eval_time_ms].push_back(&test);
-  }
+  Result<AlertTestsByTime> alert_tests = IndexAlertTests(group);
+  if (!alert_tests.ok()) return {alert_tests.error().message};
 
   MemoryStore store(StoreOptions{.retain_all = true});
   ManagerOptions options;
@@ -254,7 +277,7 @@ std::vector<std::string> RunTestGroup(const TestGroup& group, std::int64_t eval_
   manager.SetGroups(std::move(load.groups), 0);
 
   std::vector<std::string> errors;
-  auto next_alert_time = alert_tests.begin();
+  auto next_alert_time = alert_tests->begin();
   std::int64_t max_t = MaxEvalTime(group);
   for (std::int64_t ts = 0; ts <= max_t; ts += eval_interval_ms) {
     AppendInputsTill(*inputs, ts, store);
@@ -264,16 +287,9 @@ std::vector<std::string> RunTestGroup(const TestGroup& group, std::int64_t eval_
       return errors;
     }
     // An alert test at eval_time t is checked against the evaluation at the last tick <= t.
-    for (; next_alert_time != alert_tests.end() && next_alert_time->first < ts + eval_interval_ms;
+    for (; next_alert_time != alert_tests->end() && next_alert_time->first < ts + eval_interval_ms;
          ++next_alert_time) {
-      for (const AlertTestCase* test : next_alert_time->second) {
-        std::vector<AlertSnapshot> exp = ExpectedAlerts(*test);
-        std::vector<AlertSnapshot> got = FiringAlerts(manager, test->alertname);
-        if (exp != got) {
-          errors.push_back(
-              AlertMismatchMessage(group.name, test->alertname, test->eval_time_ms, exp, got));
-        }
-      }
+      CheckAlerts(next_alert_time->second, group.name, manager, errors);
     }
   }
   for (const auto& test : group.promql_expr_test) CheckExpr(test, store, errors);
