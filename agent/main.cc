@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +16,9 @@
 #include "agent/config/config.h"
 #include "agent/core/agent.h"
 #include "agent/core/logging.h"
+#include "agent/core/rule_engine.h"
 #include "agent/core/self_metrics.h"
+#include "agent/http/api_server.h"
 #include "agent/http/metrics_server.h"
 #include "rules/unittest.h"
 
@@ -109,7 +112,13 @@ int Check(const Args& args) {
     PrintProblems(loaded);
     return 1;
   }
-  std::printf("%s: OK\n", loaded.config.source.c_str());
+  opsagent::rules::RuleFileLoad rules = opsagent::core::LoadRulesFor(loaded.config);
+  for (const std::string& problem : rules.problems) std::fprintf(stderr, "%s\n", problem.c_str());
+  if (!rules.ok()) return 1;
+  std::size_t rule_count = 0;
+  for (const auto& group : rules.groups) rule_count += group.rules.size();
+  std::printf("%s: OK (%zu rule groups, %zu rules)\n", loaded.config.source.c_str(),
+              rules.groups.size(), rule_count);
   return 0;
 }
 
@@ -157,11 +166,24 @@ int Run(const Args& args) {
                               overrides);
   spdlog::info("opsagent {} (revision {}) starting with config {}", opsagent::core::Version(),
                opsagent::core::Revision(), agent.config().source);
+  if (std::vector<std::string> problems = agent.Init(); !problems.empty()) {
+    for (const std::string& problem : problems) std::fprintf(stderr, "%s\n", problem.c_str());
+    return 1;
+  }
 
   opsagent::http::MetricsServer server(agent);
   if (opsagent::Status started = server.Start(agent.config().listen_address); !started) {
     spdlog::critical("{}", started.message());
     return 1;
+  }
+
+  std::unique_ptr<opsagent::http::ApiServer> api;
+  if (!agent.config().api_listen_address.empty()) {
+    api = std::make_unique<opsagent::http::ApiServer>(agent);
+    if (opsagent::Status started = api->Start(agent.config().api_listen_address); !started) {
+      spdlog::critical("{}", started.message());
+      return 1;
+    }
   }
 
   bool clean = true;
@@ -171,12 +193,13 @@ int Run(const Args& args) {
         if (ec) return;
         if (signal == SIGHUP) {
           spdlog::info("SIGHUP: reloading configuration");
-          (void)agent.Reload();
+          (void)agent.Reload();  // problems are logged; the running config stays
           signals.async_wait(on_signal);
           return;
         }
         spdlog::info("signal {}: shutting down", signal);
         server.Stop();
+        if (api) api->Stop();
         clean = agent.Stop();
         io.stop();
       };

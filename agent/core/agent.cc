@@ -19,6 +19,12 @@ using Clock = std::chrono::steady_clock;
 // the rest, and the bound keeps a pile of stuck collectors from turning into a pile of threads.
 constexpr std::size_t kCollectorThreads = 2;
 
+std::int64_t UnixNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 double UnixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -94,8 +100,27 @@ void Agent::Apply(config::Config config) {
   config_ = std::move(config);
 }
 
+std::vector<std::string> Agent::Init() {
+  Result<std::unique_ptr<StateDb>> db = StateDb::Open(config_.state_dir);
+  if (!db.ok()) return {db.error().message + " (set state_dir or --state-dir)"};
+  state_db_ = std::move(*db);
+  rules::RuleFileLoad load = LoadRulesFor(config_);
+  if (!load.ok()) return load.problems;
+  rules_ = std::make_unique<RuleEngine>(config_, state_db_.get());
+  rules_->Configure(config_, std::move(load.groups), UnixNowMs());
+  rules_->RestoreState(UnixNowMs());
+  return {};
+}
+
+std::int64_t Agent::CycleTimestampMs(Clock::time_point tick) const {
+  return wall_start_ms_ +
+         std::chrono::duration_cast<std::chrono::milliseconds>(tick - steady_start_).count();
+}
+
 void Agent::Start() {
   next_tick_ = Clock::now();
+  steady_start_ = next_tick_;
+  wall_start_ms_ = UnixNowMs();
   boost::asio::post(io_, [this] { OnTick(); });
 }
 
@@ -121,22 +146,39 @@ bool Agent::Stop() {
   return true;
 }
 
-std::vector<config::Problem> Agent::Reload() {
+std::vector<std::string> Agent::Reload() {
   config::LoadResult loaded =
       config_path_.empty() ? config::LoadEmbeddedDefault() : config::LoadConfigFile(config_path_);
-  if (!loaded.ok()) {
-    reload_.last_successful = false;
-    for (const auto& problem : loaded.problems) {
-      spdlog::error("reload rejected, keeping the running config: {}", problem.ToString());
-    }
-    return loaded.problems;
-  }
+  std::vector<std::string> problems;
+  for (const auto& problem : loaded.problems) problems.push_back(problem.ToString());
   config::Config next = std::move(loaded.config);
   ApplyOverrides(next, overrides_);
+  rules::RuleFileLoad rule_load;
+  if (problems.empty()) {
+    rule_load = LoadRulesFor(next);
+    problems = std::move(rule_load.problems);
+  }
+  if (problems.empty() && rules_) problems = rules_->CheckBounds(rule_load.groups);
+  if (!problems.empty()) {
+    reload_.last_successful = false;
+    for (const auto& problem : problems) {
+      spdlog::error("reload rejected, keeping the running config: {}", problem);
+    }
+    return problems;
+  }
   if (next.listen_address != config_.listen_address) {
     spdlog::warn("web.listen_address changed to {}; it takes effect after a restart",
                  next.listen_address);
   }
+  if (next.state_dir != config_.state_dir ||
+      next.max_series_history != config_.max_series_history ||
+      next.evaluation_interval != config_.evaluation_interval ||
+      next.external_labels != config_.external_labels) {
+    spdlog::warn(
+        "state_dir, evaluation_interval, external_labels and rules.* limits take effect "
+        "after a restart; the rules themselves are reloaded now");
+  }
+  if (rules_) rules_->Configure(next, std::move(rule_load.groups), UnixNowMs());
   Apply(std::move(next));
   reload_.last_successful = true;
   reload_.last_success_timestamp_seconds = UnixNow();
@@ -161,12 +203,14 @@ void Agent::ScheduleNext() {
 
 void Agent::OnTick() {
   if (stopped_) return;
+  const Clock::time_point tick = next_tick_;
   ScheduleNext();
   if (cycle_in_flight_) {
     spdlog::warn("previous collection cycle still running; skipping this tick");
     return;
   }
   cycle_in_flight_ = true;
+  cycle_tick_ = tick;
   collectors_->RunCycle(io_, *pool_, kCollectorThreads, config_.collect_timeout,
                         [this](CycleResult result) { OnCycleDone(std::move(result)); });
 }
@@ -194,6 +238,12 @@ void Agent::OnCycleDone(CycleResult result) {
   AppendProcessMetrics(self);
   std::vector<prometheus::MetricFamily> self_families = self.Take();
   std::move(self_families.begin(), self_families.end(), std::back_inserter(all));
+  if (rules_) {
+    // Rules see what this cycle collected (self-metrics included), stamped with the tick time.
+    rules_->OnCycle(all, CycleTimestampMs(cycle_tick_));
+    collectors::Families rule_families = rules_->Families();
+    std::move(rule_families.begin(), rule_families.end(), std::back_inserter(all));
+  }
 
   cache_.Publish(std::make_shared<const Exposition>(Render(MergeAndSort(std::move(all)))));
   ready_.store(true);

@@ -13,7 +13,9 @@
 #include "agent/config/config.h"
 #include "agent/core/collection.h"
 #include "agent/core/exposition.h"
+#include "agent/core/rule_engine.h"
 #include "agent/core/self_metrics.h"
+#include "agent/core/state_db.h"
 
 namespace opsagent::core {
 
@@ -39,29 +41,43 @@ class Agent {
         Overrides overrides);
   ~Agent();
 
+  /// Opens the state database and loads the rule files; on failure the agent must not start.
+  /// Returns every problem (`FILE:LINE:COL: message`).
+  std::vector<std::string> Init();
   /// Schedules the first cycle immediately.
   void Start();
   /// Cancels the schedule; waits briefly for running collectors. Returns false when a collector
   /// is still stuck (the caller should exit without joining the pool).
   bool Stop();
-  /// Re-reads the config; on failure keeps the running one. Returns the problems (empty on
-  /// success).
-  std::vector<config::Problem> Reload();
+  /// Re-reads the config and the rule files; on any problem keeps the running ones. Returns the
+  /// problems as `FILE:LINE:COL: message` (empty on success).
+  std::vector<std::string> Reload();
 
   const ExpositionCache& exposition() const { return cache_; }
   bool ready() const { return ready_.load(); }
   const config::Config& config() const { return config_; }
+  /// The rule engine (null before Init). Its store and manager are safe to read from any thread.
+  const RuleEngine* rule_engine() const { return rules_.get(); }
 
  private:
   void Apply(config::Config config);
   void ScheduleNext();
   void OnTick();
   void OnCycleDone(CycleResult result);
+  std::int64_t CycleTimestampMs(std::chrono::steady_clock::time_point tick) const;
 
   boost::asio::io_context& io_;
   config::Config config_;
   std::string config_path_;
   Overrides overrides_;
+
+  std::unique_ptr<StateDb> state_db_;
+  std::unique_ptr<RuleEngine> rules_;
+  // Wall-clock anchor of the schedule: cycle timestamps are start + k * interval exactly, which
+  // keeps the store's delta-of-delta timestamp encoding at one bit per sample.
+  std::chrono::steady_clock::time_point steady_start_;
+  std::int64_t wall_start_ms_ = 0;
+  std::chrono::steady_clock::time_point cycle_tick_;
 
   std::unique_ptr<boost::asio::thread_pool> pool_;
   std::unique_ptr<CollectorSet> collectors_;

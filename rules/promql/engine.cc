@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <unordered_set>
 #include <utility>
@@ -52,6 +53,16 @@ std::string ToChars(double v, std::chars_format format) {
 
 std::string FormatFloatF(double v) {
   if (!std::isfinite(v)) return FormatSpecial(v);
+  return ToChars(v, std::chars_format::fixed);
+}
+
+std::string FormatFloatV(double v) {
+  if (!std::isfinite(v)) return FormatSpecial(v);
+  if (v == 0) return std::signbit(v) ? "-0" : "0";
+  std::string sci = ToChars(v, std::chars_format::scientific);
+  int exp = std::atoi(sci.c_str() + sci.find('e') + 1);
+  // strconv's 'g' with the shortest digits switches to an exponent outside [-4, 6).
+  if (exp < -4 || exp >= 6) return sci;
   return ToChars(v, std::chars_format::fixed);
 }
 

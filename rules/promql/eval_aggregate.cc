@@ -224,8 +224,8 @@ Vector Evaluator::EvalAggregate(const AggregateExpr& expr, std::int64_t t) {
   std::string value_label;
   if (op == AggregateOp::kTopk || op == AggregateOp::kBottomk) {
     double f = EvalScalar(*expr.param, t);
-    if (!(f >= -9223372036854775808.0 && f <= 9223372036854775807.0)) {
-      Fail("Scalar value " + FormatFloatF(f) + " overflows int64");
+    if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) {  // NaN too
+      Fail("Scalar value " + FormatFloatV(f) + " overflows int64");
       return {};
     }
     k = static_cast<std::int64_t>(f);

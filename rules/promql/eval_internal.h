@@ -85,6 +85,9 @@ double GoMin(double x, double y);
 /// Go's strconv.FormatFloat(v, 'f', -1, 64) ("NaN", "+Inf", "-Inf" for the specials).
 std::string FormatFloatF(double v);
 
+/// Go's fmt %v of a float64 (strconv 'g', shortest): "1e+300", "0.5", "1.2345e+06", "NaN".
+std::string FormatFloatV(double v);
+
 /// Kahan-Neumaier summation step as Prometheus's kahanSumInc: returns the new sum, updates `c`.
 double KahanSumInc(double inc, double sum, double& c);
 

@@ -205,6 +205,44 @@ class ScriptRunner {
   testing::VectorQueryable store_;
 };
 
+// Error texts as promtool 2.42 prints them for the same expressions and data.
+TEST(PromqlErrorTest, MessagesMatchPrometheus) {
+  testing::VectorQueryable store;
+  for (const char* text : {R"(x{a="1"})", R"(x{a="2"})", R"(y{a="1"})"}) {
+    for (int m = 0; m < 3; ++m) store.Add(*ParseSeriesLabels(text), m * 60'000, m + 1);
+  }
+  struct Case {
+    const char* expr;
+    const char* message;
+  };
+  const Case kCases[] = {
+      {"topk(1e300, x)", "Scalar value 1e+300 overflows int64"},
+      {"topk(123456789012345678901234, x)", "Scalar value 1.2345678901234569e+23 overflows int64"},
+      {"topk(-1e300, x)", "Scalar value -1e+300 overflows int64"},
+      {"topk(NaN, x)", "Scalar value NaN overflows int64"},
+      {R"(count_values("a-b", x))", R"(invalid label name "a-b")"},
+      {R"(label_replace(x, "a-b", "", "a", ""))",
+       "invalid destination label name in label_replace(): a-b"},
+      {R"(label_replace(x, "b", "", "a", "("))",
+       "invalid regular expression in label_replace(): ("},
+      {R"(label_join(x, "b", "", "a-b"))", "invalid source label name in label_join(): a-b"},
+      {"x * on() y",
+       "multiple matches for labels: many-to-one matching must be explicit "
+       "(group_left/group_right)"},
+      {R"(rate({a="1"}[5m]))", "vector cannot contain metrics with the same labelset"},
+      {R"({a="1"} * 2)", "vector cannot contain metrics with the same labelset"},
+  };
+  for (const auto& c : kCases) {
+    ParseError parse_error;
+    ExprPtr expr = ParseExpr(c.expr, &parse_error);
+    ASSERT_NE(expr, nullptr) << c.expr << ": " << parse_error.message;
+    EvalResult r = EvalInstant(*expr, store, 120'000);
+    ASSERT_FALSE(r.ok()) << c.expr;
+    EXPECT_EQ(r.error->message, c.message) << c.expr;
+    EXPECT_EQ(r.error->kind, EvalErrorKind::kExecution);
+  }
+}
+
 class PromqlScriptTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PromqlScriptTest, Passes) {
