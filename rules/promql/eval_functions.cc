@@ -1,7 +1,7 @@
 // Function calls: dispatch, range-vector calls per series, and the instant-vector functions.
 #include <algorithm>
 #include <cmath>
-#include <ctime>
+#include <cstdint>
 #include <functional>
 #include <unordered_map>
 
@@ -23,36 +23,29 @@ double Round(double v, double to_nearest) {
   return std::floor(v * inverse + 0.5) / inverse;
 }
 
-// Go's time.Unix(sec, 0).UTC() broken down.
-std::tm UtcTime(std::int64_t seconds) {
-  std::time_t tt = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  return tm;
+// Go (amd64) converts an out-of-range float, NaN included, to the minimum int64.
+std::int64_t GoFloatToInt64(double v) {
+  if (!(v >= -9223372036854775808.0 && v < 9223372036854775808.0)) return INT64_MIN;
+  return static_cast<std::int64_t>(v);
 }
 
-int DaysInMonth(const std::tm& tm) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int year = tm.tm_year + 1900;
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return tm.tm_mon == 1 && leap ? 29 : kDays[tm.tm_mon];
-}
-
-double DatePart(std::string_view name, const std::tm& tm) {
-  if (name == "day_of_week") return tm.tm_wday;
-  if (name == "day_of_month") return tm.tm_mday;
-  if (name == "day_of_year") return tm.tm_yday + 1;
-  if (name == "days_in_month") return DaysInMonth(tm);
-  if (name == "hour") return tm.tm_hour;
-  if (name == "minute") return tm.tm_min;
-  if (name == "month") return tm.tm_mon + 1;
-  return tm.tm_year + 1900;  // year
+// Go's time package counts seconds from year -292277022399 ("absolute" time) in a uint64; the
+// date functions read hour, minute and weekday off it. Wrapping arithmetic keeps Go's answers
+// even for absurd inputs such as hour(vector(NaN)).
+double DatePart(std::string_view name, std::int64_t unix_seconds) {
+  constexpr std::uint64_t kUnixToInternal = 62135596800ull;
+  constexpr std::uint64_t kInternalToAbsolute = 9223371966579724800ull;
+  constexpr std::uint64_t kDay = 86400;
+  std::uint64_t abs =
+      static_cast<std::uint64_t>(unix_seconds) + kUnixToInternal + kInternalToAbsolute;
+  if (name == "hour") return static_cast<double>((abs % kDay) / 3600);
+  if (name == "minute") return static_cast<double>((abs % 3600) / 60);
+  // day_of_week: the absolute epoch is a Monday (1).
+  return static_cast<double>(((abs + kDay) % (7 * kDay)) / kDay);
 }
 
 bool IsDateFunction(std::string_view name) {
-  return name == "day_of_week" || name == "day_of_month" || name == "day_of_year" ||
-         name == "days_in_month" || name == "hour" || name == "minute" || name == "month" ||
-         name == "year";
+  return name == "day_of_week" || name == "hour" || name == "minute";
 }
 
 std::function<double(double)> SimpleFunction(std::string_view name) {
@@ -117,10 +110,9 @@ Vector Evaluator::EvalVectorCall(const Call& call, std::int64_t t) {
   const auto& args = call.args;
   if (name == "vector") return Vector{Sample{Labels(), t, EvalScalar(*args[0], t)}};
   if (IsDateFunction(name)) {
-    if (args.empty()) return Vector{Sample{Labels(), t, DatePart(name, UtcTime(t / 1000))}};
-    return MapValues(EvalVector(*args[0], t), [&](double v) {
-      return DatePart(name, UtcTime(static_cast<std::int64_t>(v)));
-    });
+    if (args.empty()) return Vector{Sample{Labels(), t, DatePart(name, t / 1000)}};
+    return MapValues(EvalVector(*args[0], t),
+                     [&](double v) { return DatePart(name, GoFloatToInt64(v)); });
   }
   if (auto f = SimpleFunction(name)) return MapValues(EvalVector(*args[0], t), f);
   if (name == "round") {
