@@ -157,6 +157,7 @@ class Lexer {
   explicit Lexer(std::string_view input) : input_(input) {}
 
   std::vector<Item> Run() {
+    items_.reserve(input_.size() / 4 + 8);
     State state = State::kText;
     while (state != State::kDone) state = Step(state);
     return std::move(items_);
@@ -233,8 +234,15 @@ class Lexer {
   void Backup() { pos_ -= width_; }
   std::string_view Rest() const { return input_.substr(pos_); }
 
-  int LineAt(std::size_t pos) const {
-    return 1 + static_cast<int>(std::count(input_.begin(), input_.begin() + pos, '\n'));
+  // Item start positions only grow, so lines are counted incrementally (linear in the input).
+  int LineAt(std::size_t pos) {
+    if (pos < line_pos_) {
+      line_pos_ = 0;
+      line_ = 1;
+    }
+    line_ += static_cast<int>(std::count(input_.begin() + line_pos_, input_.begin() + pos, '\n'));
+    line_pos_ = pos;
+    return line_;
   }
   State Emit(ItemType type, State next) {
     items_.push_back(
@@ -530,6 +538,8 @@ class Lexer {
   std::size_t start_ = 0;
   std::size_t width_ = 0;
   int paren_depth_ = 0;
+  std::size_t line_pos_ = 0;
+  int line_ = 1;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -935,7 +945,7 @@ class Parser {
     auto root = MakeNode(NodeType::kList, Peek().pos);
     while (!failed() && Peek().type != ItemType::kEOF) {
       if (Peek().type == ItemType::kLeftDelim) {
-        Item delim = Next();
+        const Item& delim = Next();
         if (NextNonSpace().type == ItemType::kDefine) {
           Errorf("{{define}} is not supported by opsagent");
           break;
@@ -959,50 +969,53 @@ class Parser {
  private:
   bool failed() const { return !error_.empty(); }
 
-  Item Next() {
+  // Tokens are pointers into items_, which does not change after lexing.
+  const Item& Next() {
     if (peek_count_ > 0) {
       --peek_count_;
     } else {
       token_[0] = NextItem();
     }
-    return token_[peek_count_];
+    return *token_[peek_count_];
   }
-  Item NextItem() {
-    if (index_ < items_.size()) return items_[index_++];
-    return items_.empty() ? Item{} : items_.back();
+  const Item* NextItem() {
+    // The lexer's last item is EOF or an error; reading past it repeats it.
+    if (index_ < items_.size()) return &items_[index_++];
+    return &items_.back();
   }
   void Backup() { ++peek_count_; }
-  void Backup2(Item t1) {
-    token_[1] = std::move(t1);
+  void Backup2(const Item& t1) {
+    token_[1] = &t1;
     peek_count_ = 2;
   }
-  void Backup3(Item t2, Item t1) {
-    token_[1] = std::move(t1);
-    token_[2] = std::move(t2);
+  void Backup3(const Item& t2, const Item& t1) {
+    token_[1] = &t1;
+    token_[2] = &t2;
     peek_count_ = 3;
   }
-  Item Peek() {
-    if (peek_count_ > 0) return token_[peek_count_ - 1];
+  const Item& Peek() {
+    if (peek_count_ > 0) return *token_[peek_count_ - 1];
     peek_count_ = 1;
     token_[0] = NextItem();
-    return token_[0];
+    return *token_[0];
   }
-  Item NextNonSpace() {
-    Item token;
+  const Item& NextNonSpace() {
+    const Item* token;
     do {
-      token = Next();
-    } while (token.type == ItemType::kSpace);
-    return token;
+      token = &Next();
+    } while (token->type == ItemType::kSpace);
+    return *token;
   }
-  Item PeekNonSpace() {
-    Item token = NextNonSpace();
+  const Item& PeekNonSpace() {
+    const Item& token = NextNonSpace();
     Backup();
     return token;
   }
 
   void Errorf(const std::string& message) {
     if (failed()) return;
-    error_ = "template: " + name_ + ":" + std::to_string(token_[0].line) + ": " + message;
+    error_ = "template: " + name_ + ":" +
+             std::to_string(token_[0] != nullptr ? token_[0]->line : 1) + ": " + message;
   }
   void Unexpected(const Item& token, std::string_view context) {
     if (token.type == ItemType::kError) {
@@ -1033,7 +1046,7 @@ class Parser {
   }
 
   NodePtr TextOrAction() {
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     switch (token.type) {
       case ItemType::kText: {
         auto n = MakeNode(NodeType::kText, token.pos);
@@ -1053,7 +1066,7 @@ class Parser {
   }
 
   NodePtr Action() {
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     switch (token.type) {
       case ItemType::kBlock:
         Errorf("{{block}} is not supported by opsagent");
@@ -1064,7 +1077,7 @@ class Parser {
       case ItemType::kElse:
         return ElseControl();
       case ItemType::kEnd: {
-        Item t = NextNonSpace();
+        const Item& t = NextNonSpace();
         if (t.type != ItemType::kRightDelim) {
           Unexpected(t, "end");
           return nullptr;
@@ -1084,7 +1097,7 @@ class Parser {
         break;
     }
     Backup();
-    Item first = Peek();
+    const Item& first = Peek();
     auto action = MakeNode(NodeType::kAction, first.pos);
     action->pipe = Pipeline("command", ItemType::kRightDelim);
     if (failed()) return nullptr;
@@ -1094,7 +1107,7 @@ class Parser {
   NodePtr LoopControl(const Item& keyword) {
     bool is_break = keyword.type == ItemType::kBreak;
     std::string context = is_break ? "{{break}}" : "{{continue}}";
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     if (token.type != ItemType::kRightDelim) {
       Unexpected(token, context);
       return nullptr;
@@ -1107,9 +1120,9 @@ class Parser {
   }
 
   NodePtr ElseControl() {
-    Item peek = PeekNonSpace();
+    const Item& peek = PeekNonSpace();
     if (peek.type == ItemType::kIf) return MakeNode(NodeType::kElse, peek.pos);
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     if (token.type != ItemType::kRightDelim) {
       Unexpected(token, "else");
       return nullptr;
@@ -1158,11 +1171,11 @@ class Parser {
   // Declarations (`$x :=`, `$x =`, `$k, $v :=` in range) before the commands.
   bool PipelineDecls(Node* pipe, std::string_view context) {
     for (;;) {
-      Item v = PeekNonSpace();
+      const Item& v = PeekNonSpace();
       if (v.type != ItemType::kVariable) return true;
       Next();
-      Item after_var = Peek();
-      Item next = PeekNonSpace();
+      const Item& after_var = Peek();
+      const Item& next = PeekNonSpace();
       if (next.type == ItemType::kAssign || next.type == ItemType::kDeclare) {
         pipe->is_assign = next.type == ItemType::kAssign;
         NextNonSpace();
@@ -1196,11 +1209,11 @@ class Parser {
   }
 
   NodePtr Pipeline(std::string_view context, ItemType end) {
-    Item first = PeekNonSpace();
+    const Item& first = PeekNonSpace();
     auto pipe = MakeNode(NodeType::kPipe, first.pos);
     if (!PipelineDecls(pipe.get(), context)) return nullptr;
     for (;;) {
-      Item token = NextNonSpace();
+      const Item& token = NextNonSpace();
       if (token.type == end) {
         if (!CheckPipeline(*pipe, context)) return nullptr;
         return pipe;
@@ -1259,7 +1272,7 @@ class Parser {
       NodePtr operand = Operand();
       if (failed()) return nullptr;
       if (operand) cmd->children.push_back(std::move(operand));
-      Item token = Next();
+      const Item& token = Next();
       if (token.type == ItemType::kSpace) continue;
       if (token.type == ItemType::kRightDelim || token.type == ItemType::kRightParen) {
         Backup();
@@ -1303,7 +1316,7 @@ class Parser {
   }
 
   NodePtr Term() {
-    Item token = NextNonSpace();
+    const Item& token = NextNonSpace();
     switch (token.type) {
       case ItemType::kIdentifier:
         return Identifier(token);
@@ -1399,7 +1412,7 @@ class Parser {
   std::string name_;
   std::vector<Item> items_;
   std::size_t index_ = 0;
-  Item token_[3];
+  const Item* token_[3] = {nullptr, nullptr, nullptr};
   int peek_count_ = 0;
   std::vector<std::string> vars_ = {"$"};
   int action_line_ = 0;
@@ -1602,7 +1615,7 @@ class Executor {
     switch (first.type) {
       case NodeType::kField:
         At(first);
-        return EvalFieldChain(dot, dot, first, first.idents, args, final);
+        return EvalFieldChain(dot, first.idents, args, final);
       case NodeType::kChain:
         return EvalChain(dot, first, args, final);
       case NodeType::kIdentifier:
@@ -1612,7 +1625,7 @@ class Executor {
         if (failed()) return {};
         return EvalPipeline(dot, first);
       case NodeType::kVariable:
-        return EvalVariable(dot, first, args, final);
+        return EvalVariable(first, args, final);
       default:
         break;
     }
@@ -1660,10 +1673,10 @@ class Executor {
     }
     Value receiver = EvalArg(dot, tmpl::ParamType::kAny, *chain.pipe);
     if (failed()) return {};
-    return EvalFieldChain(dot, receiver, chain, chain.idents, args, final);
+    return EvalFieldChain(receiver, chain.idents, args, final);
   }
 
-  Value EvalVariable(const Value& dot, const Node& var, NodeSpan args, const Value* final) {
+  Value EvalVariable(const Node& var, NodeSpan args, const Value* final) {
     At(var);
     Value value = VarValue(var.idents[0]);
     if (failed()) return {};
@@ -1671,17 +1684,16 @@ class Executor {
       NotAFunction(args, final);
       return value;
     }
-    return EvalFieldChain(dot, value, var, std::span(var.idents).subspan(1), args, final);
+    return EvalFieldChain(value, std::span(var.idents).subspan(1), args, final);
   }
 
-  Value EvalFieldChain(const Value& dot, Value receiver, const Node& node,
-                       std::span<const std::string> idents, NodeSpan args, const Value* final) {
+  // .X.Y.Z: every link but the last is a plain field access; the last gets the arguments.
+  Value EvalFieldChain(Value receiver, std::span<const std::string> idents, NodeSpan args,
+                       const Value* final) {
     for (std::size_t i = 0; i + 1 < idents.size(); ++i) {
       receiver = EvalField(idents[i], {}, nullptr, receiver);
       if (failed()) return {};
     }
-    (void)dot;
-    (void)node;
     return EvalField(idents.back(), args, final, receiver);
   }
 
@@ -1784,11 +1796,11 @@ class Executor {
         if (type != tmpl::ParamType::kAny) Errorf("cannot assign nil to string");
         return {};
       case NodeType::kField: {
-        Value v = EvalFieldChain(dot, dot, n, n.idents, {}, nullptr);
+        Value v = EvalFieldChain(dot, n.idents, {}, nullptr);
         return failed() ? Value{} : ValidateType(v, type);
       }
       case NodeType::kVariable: {
-        Value v = EvalVariable(dot, n, {}, nullptr);
+        Value v = EvalVariable(n, {}, nullptr);
         return failed() ? Value{} : ValidateType(v, type);
       }
       case NodeType::kPipe: {
