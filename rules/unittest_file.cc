@@ -359,7 +359,18 @@ namespace {
 
 // A token of metric notation, with the byte offset the parse errors point at.
 struct MetricToken {
-  enum Kind { kIdent, kString, kLeftBrace, kRightBrace, kComma, kEqual, kOp, kEnd, kBad } kind;
+  enum Kind {
+    kIdent,
+    kString,
+    kNumber,
+    kLeftBrace,
+    kRightBrace,
+    kComma,
+    kEqual,
+    kOp,
+    kEnd,
+    kBad
+  } kind;
   std::size_t pos = 0;
   std::string text;  ///< the token as written (strings: unquoted value in `value`)
   std::string value;
@@ -371,6 +382,8 @@ std::string Describe(const MetricToken& token) {
       return "identifier " + QuoteGo(token.text);
     case MetricToken::kString:
       return "string " + QuoteGo(token.text);
+    case MetricToken::kNumber:
+      return "number " + QuoteGo(token.text);
     case MetricToken::kOp:
       return "<op:" + token.text + ">";
     case MetricToken::kEnd:
@@ -385,33 +398,82 @@ bool IsIdentChar(char c, bool colon) {
   return IsIdentStart(c) || std::isdigit(static_cast<unsigned char>(c)) || (colon && c == ':');
 }
 
-// Go's strconv.Unquote for "...", '...' and `...`; false on a malformed escape.
-bool UnquoteGo(std::string_view quoted, std::string* out) {
+void AppendUtf8(std::uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    *out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out += static_cast<char>(0xc0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    *out += static_cast<char>(0xe0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    *out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    *out += static_cast<char>(0xf0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    *out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
+
+// Reads `digits` digits of `base` at body[i+1...]; false when they are not all there.
+bool ReadEscapeDigits(std::string_view body, std::size_t i, int digits, int base,
+                      std::uint32_t* value) {
+  if (i + digits >= body.size()) return false;
+  std::string text(body.substr(i + 1, digits));
+  char* end = nullptr;
+  *value = static_cast<std::uint32_t>(std::strtoul(text.c_str(), &end, base));
+  return end == text.c_str() + text.size();
+}
+
+// One escape at body[i] (after the backslash): appends it and returns the chars consumed.
+Result<std::size_t> Unescape(std::string_view body, std::size_t i, char quote, std::string* out) {
+  static const std::string_view kFrom = "abfnrtv\\", kTo = "\a\b\f\n\r\t\v\\";
+  char c = body[i];
+  if (std::size_t k = kFrom.find(c); k != std::string_view::npos) {
+    *out += kTo[k];
+    return std::size_t{1};
+  }
+  if (c == quote) {
+    *out += c;
+    return std::size_t{1};
+  }
+  std::uint32_t value = 0;
+  int digits = c == 'x' ? 2 : c == 'u' ? 4 : c == 'U' ? 8 : (c >= '0' && c <= '7') ? 3 : 0;
+  if (digits == 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "unknown escape sequence U+%04X '%c'", c, c);
+    return Error{buf};
+  }
+  std::size_t from = c >= '0' && c <= '7' ? i - 1 : i;
+  if (!ReadEscapeDigits(body, from, digits, c == 'x' || c == 'u' || c == 'U' ? 16 : 8, &value)) {
+    return Error{"illegal character in escape sequence"};
+  }
+  if (c == 'u' || c == 'U') {
+    AppendUtf8(value, out);
+  } else {
+    *out += static_cast<char>(value);
+  }
+  return static_cast<std::size_t>(c >= '0' && c <= '7' ? digits : digits + 1);
+}
+
+// Go's strconv.Unquote for "...", '...' and `...`, with the lexer's escape errors.
+Result<std::string> UnquoteGo(std::string_view quoted) {
   char q = quoted.front();
   std::string_view body = quoted.substr(1, quoted.size() - 2);
-  if (q == '`') {
-    *out = std::string(body);
-    return true;
-  }
-  out->clear();
-  for (std::size_t i = 0; i < body.size(); ++i) {
+  if (q == '`') return std::string(body);
+  std::string out;
+  for (std::size_t i = 0; i < body.size();) {
     if (body[i] != '\\') {
-      *out += body[i];
+      out += body[i++];
       continue;
     }
-    if (++i >= body.size()) return false;
-    static const std::string_view kFrom = "abfnrtv\\'\"", kTo = "\a\b\f\n\r\t\v\\'\"";
-    if (std::size_t k = kFrom.find(body[i]); k != std::string_view::npos) {
-      *out += kTo[k];
-    } else if (body[i] == 'x' && i + 2 < body.size() && std::isxdigit(body[i + 1]) &&
-               std::isxdigit(body[i + 2])) {
-      *out += static_cast<char>(std::stoi(std::string(body.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      return false;
-    }
+    if (++i >= body.size()) return Error{"escape sequence not terminated"};
+    Result<std::size_t> used = Unescape(body, i, q, &out);
+    if (!used.ok()) return used.error();
+    i += *used;
   }
-  return true;
+  return out;
 }
 
 // Splits metric notation into tokens; a lexer error becomes one kBad token with its message.
@@ -432,7 +494,8 @@ class MetricLexer {
       while (pos_ < text_.size() && IsIdentChar(text_[pos_], !in_braces_)) ++pos_;
       return {MetricToken::kIdent, start, std::string(text_.substr(start, pos_ - start)), ""};
     }
-    if (c == '{' || c == '}' || c == ',') {
+    if (std::isdigit(static_cast<unsigned char>(c)) && !in_braces_) return Number();
+    if (c == '{' || (c == '}' && in_braces_) || c == ',') {
       if (c == '{') in_braces_ = true;
       if (c == '}') in_braces_ = false;
       ++pos_;
@@ -455,6 +518,20 @@ class MetricLexer {
   }
 
  private:
+  // A number is never valid in metric notation; only its error text matters.
+  MetricToken Number() {
+    std::size_t start = pos_;
+    while (pos_ < text_.size() &&
+           (std::isdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.')) {
+      ++pos_;
+    }
+    std::string digits(text_.substr(start, pos_ - start));
+    if (pos_ < text_.size() && std::isalnum(static_cast<unsigned char>(text_[pos_]))) {
+      return Bad(start, "bad number or duration syntax: " + QuoteGo(digits));
+    }
+    return {MetricToken::kNumber, start, digits, ""};
+  }
+
   MetricToken String(char quote) {
     std::size_t start = pos_++;
     while (pos_ < text_.size() && text_[pos_] != quote) {
@@ -465,7 +542,9 @@ class MetricLexer {
     ++pos_;
     MetricToken token{MetricToken::kString, start, std::string(text_.substr(start, pos_ - start)),
                       ""};
-    if (!UnquoteGo(token.text, &token.value)) return Bad(start, "invalid syntax");
+    Result<std::string> value = UnquoteGo(token.text);
+    if (!value.ok()) return Bad(start, value.error().message);
+    token.value = std::move(*value);
     return token;
   }
 

@@ -182,6 +182,8 @@ TEST(MetricLabelsTest, ParsesNotation) {
   EXPECT_EQ(FormatLabelList(*ParseMetricLabels(R"(x{a="", b='c\n', d=`e\`,})")),
             R"({__name__="x", b="c\n", d="e\\"})");
   EXPECT_EQ(FormatLabelList(*ParseMetricLabels("{x='1',x='2'}")), R"({x="1", x="2"})");
+  EXPECT_EQ(FormatLabelList(*ParseMetricLabels(R"(x{a="éAA"})")),
+            "{__name__=\"x\", a=\"\u00e9AA\"}");
 }
 
 // Error texts as promtool 2.42 printed them.
@@ -194,6 +196,11 @@ TEST(MetricLabelsTest, ErrorsLikePromql) {
             R"(1:3: parse error: unexpected identifier "y")");
   EXPECT_EQ(ParseMetricLabels("x{a}").error().message,
             R"(1:4: parse error: unexpected "}" in label set, expected "=")");
+  EXPECT_EQ(ParseMetricLabels("x}").error().message, "1:2: parse error: unexpected character: '}'");
+  EXPECT_EQ(ParseMetricLabels("1x").error().message,
+            R"(1:1: parse error: bad number or duration syntax: "1")");
+  EXPECT_EQ(ParseMetricLabels(R"(x{a="\q"})").error().message,
+            "1:5: parse error: unknown escape sequence U+0071 'q'");
 }
 
 TEST(FormatTest, FloatsLikeGoE) {
