@@ -316,6 +316,23 @@ void DecodeFile(Decoder& d, const YAML::Node& root, UnitTestFile* file) {
   });
 }
 
+// promtool's YAML errors come from libyaml; the usual syntax errors get libyaml's wording (the
+// line yaml-cpp names can still differ for unclosed flow collections, which libyaml reports at
+// their start).
+std::string LibyamlWording(const std::string& message) {
+  static const std::pair<std::string_view, std::string_view> kWordings[] = {
+      {"illegal map value", "mapping values are not allowed in this context"},
+      {"end of sequence flow not found", "did not find expected ',' or ']'"},
+      {"end of map flow not found", "did not find expected ',' or '}'"},
+      {"end of map not found", "did not find expected key"},
+      {"unknown escape character", "found unknown escape character"},
+  };
+  for (const auto& [from, to] : kWordings) {
+    if (message.starts_with(from)) return std::string(to);
+  }
+  return message;
+}
+
 }  // namespace
 
 UnitTestFileParse ParseUnitTestFile(std::string_view text) {
@@ -324,9 +341,8 @@ UnitTestFileParse ParseUnitTestFile(std::string_view text) {
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    // yaml-cpp's wording differs from libyaml's; the line is what users act on.
-    parse.fatal = TestFileProblem{e.mark.line + 1,
-                                  "yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg};
+    parse.fatal = TestFileProblem{e.mark.line + 1, "yaml: line " + std::to_string(e.mark.line + 1) +
+                                                       ": " + LibyamlWording(e.msg)};
     return parse;
   }
   Decoder decoder(&parse);

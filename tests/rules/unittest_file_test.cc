@@ -160,6 +160,12 @@ TEST(UnitTestFileTest, SyntaxErrorNamesTheLine) {
   EXPECT_EQ(FormatParseProblems(parse).rfind("yaml: line ", 0), 0u);
 }
 
+// promtool 2.42 printed exactly this for the misindented key.
+TEST(UnitTestFileTest, SyntaxErrorInLibyamlWording) {
+  EXPECT_EQ(FormatParseProblems(ParseUnitTestFile("tests:\n- interval: 1m\n   name: x\n")),
+            "yaml: line 3: mapping values are not allowed in this context");
+}
+
 TEST(UnitTestFileTest, DuplicateKeyIsAnError) {
   UnitTestFileParse parse = ParseUnitTestFile("tests:\n- interval: 1m\n  interval: 2m\n");
   EXPECT_EQ(FormatParseProblems(parse),
