@@ -1,6 +1,7 @@
 // Series notation parsing: a hand-written scanner for the labels, then the expanding values.
 #include "rules/series_notation.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -165,6 +166,11 @@ Result<Labels> ScanLabels(Scanner& s) {
   s.SkipSpaces();
   std::vector<Label> labels;
   std::string_view metric = s.Identifier(true);
+  std::string lower;
+  for (char c : metric) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Prometheus's lexer reads these as numbers, never as metric names.
+  if (lower == "inf" || lower == "nan")
+    return Error{"unexpected number \"" + std::string(metric) + "\""};
   if (!metric.empty()) labels.push_back({std::string(kMetricNameLabel), std::string(metric)});
   if (s.Consume('{')) {
     auto set = ParseLabelSet(s);
@@ -302,6 +308,14 @@ Result<SeriesDescription> ParseSeriesDescription(std::string_view text) {
   auto values = ParseSeriesValues(s.Rest());
   if (!values.ok()) return values.error();
   return SeriesDescription{std::move(*labels), std::move(*values)};
+}
+
+Result<SeriesDescription> ParseSeriesDescription(std::string_view labels, std::string_view values) {
+  auto parsed_labels = ParseSeriesLabels(labels);
+  if (!parsed_labels.ok()) return parsed_labels.error();
+  auto parsed_values = ParseSeriesValues(values);
+  if (!parsed_values.ok()) return parsed_values.error();
+  return SeriesDescription{std::move(*parsed_labels), std::move(*parsed_values)};
 }
 
 }  // namespace opsagent::rules

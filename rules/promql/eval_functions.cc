@@ -58,12 +58,6 @@ std::function<double(double)> SimpleFunction(std::string_view name) {
       {"ln", [](double v) { return std::log(v); }},
       {"log2", [](double v) { return std::log2(v); }},
       {"log10", [](double v) { return std::log10(v); }},
-      {"sgn",
-       [](double v) {
-         if (v < 0) return -1.0;
-         if (v > 0) return 1.0;
-         return v;
-       }},
   };
   auto it = kTable.find(name);
   if (it == kTable.end()) return nullptr;
@@ -95,7 +89,6 @@ Value Evaluator::EvalCall(const Call& call, std::int64_t t) {
     }
   }
   if (name == "time") return Scalar{t, static_cast<double>(t) / 1000};
-  if (name == "pi") return Scalar{t, M_PI};
   if (name == "scalar") {
     Vector v = EvalVector(*call.args[0], t);
     return Scalar{t, v.size() == 1 ? v[0].v : std::nan("")};

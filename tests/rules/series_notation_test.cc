@@ -57,6 +57,16 @@ TEST(SeriesNotationTest, WholeLine) {
   EXPECT_EQ(r->values[9], -3);
 }
 
+TEST(SeriesNotationTest, SeparateFieldsAsPromtoolInputSeries) {
+  auto r = ParseSeriesDescription(R"(up{job="a"})", "1+1x2 _ stale");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->labels.ToString(), R"({__name__="up", job="a"})");
+  ASSERT_EQ(r->values.size(), 5u);
+  EXPECT_EQ(r->values[2], 3);
+  EXPECT_FALSE(ParseSeriesDescription("up 1", "1").ok());
+  EXPECT_FALSE(ParseSeriesDescription("up", "1+").ok());
+}
+
 TEST(SeriesNotationTest, Labels) {
   auto bare = ParseSeriesLabels("node:cpu:rate5m");
   ASSERT_TRUE(bare.ok());
@@ -67,6 +77,8 @@ TEST(SeriesNotationTest, Labels) {
   EXPECT_FALSE(ParseSeriesLabels(R"(up{job=~"x"})").ok());
   EXPECT_FALSE(ParseSeriesLabels(R"(up{job="x")").ok());
   EXPECT_FALSE(ParseSeriesLabels("up 1").ok());
+  EXPECT_FALSE(ParseSeriesLabels(R"(Inf{a="b"})").ok());  // a number to Prometheus's lexer
+  EXPECT_TRUE(ParseSeriesLabels("info").ok());
 }
 
 }  // namespace
