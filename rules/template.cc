@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -35,6 +36,7 @@ constexpr std::string_view kHeader =
 constexpr std::size_t kMaxOutputBytes = 64 * 1024;
 constexpr std::uint64_t kMaxSteps = 100000;
 constexpr int kMaxDepth = 200;
+constexpr int kMaxTemplateDepth = 100;
 
 // ---------------------------------------------------------------------------------------------
 // Lexer (Go text/template/parse/lex.go).
@@ -565,8 +567,9 @@ enum class NodeType {
   kString,
   kBreak,
   kContinue,
-  kEnd,   // Parser-internal: {{end}}.
-  kElse,  // Parser-internal: {{else}}.
+  kTemplate,  // {{template "name" pipeline}}: `text` is the name, `pipe` optional.
+  kEnd,       // Parser-internal: {{end}}.
+  kElse,      // Parser-internal: {{else}}.
 };
 
 struct Node {
@@ -592,6 +595,8 @@ struct Node {
   Node(NodeType t, std::size_t p) : type(t), pos(p) {}
 };
 using NodePtr = std::unique_ptr<Node>;
+// Templates by name: the main one and those from {{define}} and {{block}}.
+using TreeSet = std::map<std::string, NodePtr, std::less<>>;
 
 NodePtr MakeNode(NodeType type, std::size_t pos) { return std::make_unique<Node>(type, pos); }
 
@@ -695,6 +700,14 @@ void WriteNode(const Node& n, std::string* out) {
       return;
     case NodeType::kContinue:
       *out += "{{continue}}";
+      return;
+    case NodeType::kTemplate:
+      *out += "{{template " + GoQuote(n.text);
+      if (n.pipe) {
+        *out += " ";
+        WritePipe(*n.pipe, out);
+      }
+      *out += "}}";
       return;
     case NodeType::kEnd:
       *out += "{{end}}";
@@ -819,7 +832,8 @@ std::optional<std::string> Unquote(std::string_view lit) {
 }
 
 // strconv.ParseInt/ParseUint(text, 0, 64)-style integer parse; nullopt if not an integer.
-std::optional<std::uint64_t> ParseUnsigned(std::string_view s, bool* overflow) {
+std::optional<std::uint64_t> ParseUnsigned(std::string_view s) {
+  if (s.find('_') != std::string_view::npos && !tmpl::UnderscoreOk(s)) return std::nullopt;
   int base = 10;
   if (s.size() > 1 && s[0] == '0') {
     char p = static_cast<char>(std::tolower(static_cast<unsigned char>(s[1])));
@@ -845,28 +859,7 @@ std::optional<std::uint64_t> ParseUnsigned(std::string_view s, bool* overflow) {
   std::uint64_t v = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
   if (ptr != digits.data() + digits.size()) return std::nullopt;
-  if (ec == std::errc::result_out_of_range) {
-    *overflow = true;
-    return std::nullopt;
-  }
   if (ec != std::errc()) return std::nullopt;
-  return v;
-}
-
-std::optional<double> ParseGoFloat(std::string_view text) {
-  std::string clean;
-  for (char c : text) {
-    if (c != '_') clean += c;
-  }
-  if (clean.empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(clean.c_str(), &end);
-  if (end != clean.c_str() + clean.size()) return std::nullopt;
-  std::string lower;
-  for (char c : clean) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.find("inf") != std::string::npos || lower.find("nan") != std::string::npos) {
-    return std::nullopt;
-  }
   return v;
 }
 
@@ -896,18 +889,12 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
     negative = digits[0] == '-';
     digits.remove_prefix(1);
   }
-  bool overflow = false;
-  if (auto u = ParseUnsigned(digits, &overflow)) {
-    n->is_uint = !negative || *u == 0;
-    if (text[0] != '+') {
-      constexpr auto kMaxInt = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-      if (*u <= kMaxInt || (negative && *u == kMaxInt + 1)) {
-        n->is_int = true;
-        n->int_val = negative ? static_cast<std::int64_t>(0 - *u) : static_cast<std::int64_t>(*u);
-      }
-    } else if (*u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+  if (auto u = ParseUnsigned(digits)) {
+    constexpr auto kMaxInt = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    n->is_uint = text[0] != '+' && (!negative || *u == 0);  // strconv.ParseUint takes no sign.
+    if (*u <= kMaxInt || (negative && *u == kMaxInt + 1)) {
       n->is_int = true;
-      n->int_val = static_cast<std::int64_t>(*u);
+      n->int_val = negative ? static_cast<std::int64_t>(0 - *u) : static_cast<std::int64_t>(*u);
     }
     if (n->is_int) {
       n->is_float = true;
@@ -918,13 +905,13 @@ std::optional<std::string> FillNumber(Node* n, ItemType type) {
     }
     if (n->is_int || n->is_uint) return std::nullopt;
   }
-  if (auto f = ParseGoFloat(text)) {
+  if (Result<double> f = tmpl::ParseFloat(text); f.ok()) {
     if (text.find_first_of(".eEpP") == std::string::npos) {
       return "integer overflow: " + GoQuote(text);
     }
     n->is_float = true;
     n->float_val = *f;
-    if (std::trunc(*f) == *f && std::fabs(*f) < 9.2e18) {
+    if (std::trunc(*f) == *f && *f >= -9223372036854775808.0 && *f < 9223372036854775808.0) {
       n->is_int = true;
       n->int_val = static_cast<std::int64_t>(*f);
     }
@@ -941,14 +928,15 @@ class Parser {
  public:
   Parser(std::string_view name, std::string_view text) : name_(name), items_(Lexer(text).Run()) {}
 
-  NodePtr Parse() {
+  // Parses the main template; {{define}}d and {{block}} templates go to trees() too.
+  bool Parse() {
     auto root = MakeNode(NodeType::kList, Peek().pos);
     while (!failed() && Peek().type != ItemType::kEOF) {
       if (Peek().type == ItemType::kLeftDelim) {
         const Item& delim = Next();
         if (NextNonSpace().type == ItemType::kDefine) {
-          Errorf("{{define}} is not supported by opsagent");
-          break;
+          ParseDefinition();
+          continue;
         }
         Backup2(delim);
       }
@@ -960,10 +948,11 @@ class Parser {
       }
       root->children.push_back(std::move(n));
     }
-    if (failed()) return nullptr;
-    return root;
+    if (!failed()) AddTree(name_, std::move(root));
+    return !failed();
   }
 
+  TreeSet& trees() { return trees_; }
   const std::string& error() const { return error_; }
 
  private:
@@ -1065,12 +1054,98 @@ class Parser {
     }
   }
 
+  // parse.IsEmptyTree: nothing but whitespace text.
+  static bool IsEmptyTree(const Node* n) {
+    if (n == nullptr) return true;
+    if (n->type == NodeType::kText) {
+      return n->text.find_first_not_of(" \t\n\r\v\f") == std::string::npos;
+    }
+    if (n->type != NodeType::kList) return false;
+    return std::all_of(n->children.begin(), n->children.end(),
+                       [](const NodePtr& c) { return IsEmptyTree(c.get()); });
+  }
+
+  // A later non-empty definition of an existing non-empty template is an error.
+  void AddTree(const std::string& name, NodePtr root) {
+    auto it = trees_.find(name);
+    if (it == trees_.end() || IsEmptyTree(it->second.get())) {
+      trees_[name] = std::move(root);
+    } else if (!IsEmptyTree(root.get())) {
+      Errorf("template: multiple definition of template " + GoQuote(name));
+    }
+  }
+
+  // The body of {{define}} or {{block}}: a new tree with only `$` in scope, up to {{end}}.
+  NodePtr ParseBody(std::string_view context) {
+    std::vector<std::string> saved_vars = std::exchange(vars_, {"$"});
+    int saved_range_depth = std::exchange(range_depth_, 0);
+    NodePtr end;
+    NodePtr list = ItemList(&end);
+    vars_ = std::move(saved_vars);
+    range_depth_ = saved_range_depth;
+    if (failed()) return nullptr;
+    if (end->type != NodeType::kEnd) {
+      Errorf("unexpected " + NodeString(*end) + " in " + std::string(context));
+      return nullptr;
+    }
+    return list;
+  }
+
+  std::optional<std::string> TemplateName(const Item& token, std::string_view context) {
+    if (token.type != ItemType::kString && token.type != ItemType::kRawString) {
+      Unexpected(token, context);
+      return std::nullopt;
+    }
+    std::optional<std::string> name = Unquote(token.val);
+    if (!name) Errorf("invalid syntax");
+    return name;
+  }
+
+  void ParseDefinition() {
+    constexpr std::string_view kContext = "define clause";
+    std::optional<std::string> name = TemplateName(NextNonSpace(), kContext);
+    if (!name) return;
+    const Item& delim = NextNonSpace();
+    if (delim.type != ItemType::kRightDelim) return Unexpected(delim, kContext);
+    NodePtr body = ParseBody(kContext);
+    if (body) AddTree(*name, std::move(body));
+  }
+
+  NodePtr BlockControl() {
+    constexpr std::string_view kContext = "block clause";
+    const Item& token = NextNonSpace();
+    std::optional<std::string> name = TemplateName(token, kContext);
+    if (!name) return nullptr;
+    auto node = MakeNode(NodeType::kTemplate, token.pos);
+    node->text = *name;
+    node->pipe = Pipeline(kContext, ItemType::kRightDelim);
+    if (failed()) return nullptr;
+    NodePtr body = ParseBody(kContext);
+    if (!body) return nullptr;
+    AddTree(*name, std::move(body));
+    return node;
+  }
+
+  NodePtr TemplateControl() {
+    constexpr std::string_view kContext = "template clause";
+    const Item& token = NextNonSpace();
+    std::optional<std::string> name = TemplateName(token, kContext);
+    if (!name) return nullptr;
+    auto node = MakeNode(NodeType::kTemplate, token.pos);
+    node->text = *name;
+    if (NextNonSpace().type != ItemType::kRightDelim) {
+      Backup();
+      node->pipe = Pipeline(kContext, ItemType::kRightDelim);
+      if (failed()) return nullptr;
+    }
+    return node;
+  }
+
   NodePtr Action() {
     const Item& token = NextNonSpace();
     switch (token.type) {
       case ItemType::kBlock:
-        Errorf("{{block}} is not supported by opsagent");
-        return nullptr;
+        return BlockControl();
       case ItemType::kBreak:
       case ItemType::kContinue:
         return LoopControl(token);
@@ -1089,8 +1164,7 @@ class Parser {
       case ItemType::kRange:
         return Control(NodeType::kRange, "range");
       case ItemType::kTemplate:
-        Errorf("{{template}} is not supported by opsagent");
-        return nullptr;
+        return TemplateControl();
       case ItemType::kWith:
         return Control(NodeType::kWith, "with");
       default:
@@ -1418,6 +1492,7 @@ class Parser {
   int action_line_ = 0;
   int range_depth_ = 0;
   int depth_ = 0;
+  TreeSet trees_;
   std::string error_;
 };
 
@@ -1429,14 +1504,17 @@ using NodeSpan = std::span<const NodePtr>;
 
 class Executor {
  public:
-  Executor(const std::string& name, std::string_view text, const TemplateData& data)
-      : name_(name), text_(text), data_(data) {
+  Executor(const std::string& name, std::string_view text, const TreeSet& trees,
+           const TemplateData& data)
+      : name_(name), exec_name_(name), text_(text), trees_(trees), data_(data) {
     ctx_.data = &data;
     vars_.emplace_back("$", Value::Data(&data));
   }
 
-  Result<std::string> Run(const Node& root) {
-    Walk(Value::Data(&data_), root);
+  Result<std::string> Run() {
+    auto it = trees_.find(name_);
+    if (it == trees_.end()) return Error{"template: " + name_ + ": no such template"};
+    Walk(Value::Data(&data_), *it->second);
     if (failed()) return Error{error_};
     return std::move(out_);
   }
@@ -1459,7 +1537,7 @@ class Executor {
     std::size_t col = nl == std::string_view::npos ? at_->pos : at_->pos - nl - 1;
     auto line = 1 + std::count(before.begin(), before.end(), '\n');
     error_ = "template: " + name_ + ":" + std::to_string(line) + ":" + std::to_string(col) +
-             ": executing " + GoQuote(name_) + " at <" + NodeString(*at_) + ">: " + message;
+             ": executing " + GoQuote(exec_name_) + " at <" + NodeString(*at_) + ">: " + message;
   }
 
   bool Step() {
@@ -1506,6 +1584,8 @@ class Executor {
         return WalkRange(dot, node);
       case NodeType::kText:
         return Write(node.text);
+      case NodeType::kTemplate:
+        return WalkTemplate(dot, node);
       default:
         return Errorf("unknown node: " + NodeString(node));
     }
@@ -1521,6 +1601,27 @@ class Executor {
       Walk(dot, *node.else_list);
     }
     vars_.resize(mark);
+  }
+
+  // {{template "name" pipeline}}: the named tree runs with only `$` (the pipeline's value)
+  // in scope, and errors inside it name it in `executing "name"`.
+  void WalkTemplate(const Value& dot, const Node& node) {
+    At(node);
+    auto it = trees_.find(node.text);
+    if (it == trees_.end()) return Errorf("template " + GoQuote(node.text) + " not defined");
+    if (template_depth_ >= kMaxTemplateDepth) {
+      return Errorf("exceeded maximum template depth (" + std::to_string(kMaxTemplateDepth) +
+                    ") (opsagent limit)");
+    }
+    Value new_dot = node.pipe ? EvalPipeline(dot, *node.pipe) : Value{};
+    if (failed()) return;
+    auto saved_vars = std::exchange(vars_, {{"$", new_dot}});
+    std::string saved_name = std::exchange(exec_name_, node.text);
+    ++template_depth_;
+    Walk(new_dot, *it->second);
+    --template_depth_;
+    exec_name_ = std::move(saved_name);
+    vars_ = std::move(saved_vars);
   }
 
   void WalkRange(const Value& dot, const Node& node) {
@@ -1545,22 +1646,12 @@ class Executor {
     vars_.resize(outer_mark);
   }
 
+  // Go 1.19 (Prometheus 2.42) sets the top of the variable stack even for `range $x = ...`,
+  // which then overwrites whichever variable was declared last; kept for identical output.
   void RangeIteration(const Node& node, std::size_t mark, const Value& index, const Value& elem) {
     const auto& decl = node.pipe->decl;
-    if (!decl.empty()) {
-      if (node.pipe->is_assign) {
-        SetVar(decl[0]->idents[0], decl.size() > 1 ? index : elem);
-      } else {
-        vars_[vars_.size() - 1].second = elem;
-      }
-    }
-    if (decl.size() > 1) {
-      if (node.pipe->is_assign) {
-        SetVar(decl[1]->idents[0], elem);
-      } else {
-        vars_[vars_.size() - 2].second = index;
-      }
-    }
+    if (!decl.empty()) vars_[vars_.size() - 1].second = elem;
+    if (decl.size() > 1) vars_[vars_.size() - 2].second = index;
     Walk(elem, *node.list);
     vars_.resize(mark);
     if (flow_ == Flow::kContinue) flow_ = Flow::kNormal;
@@ -1852,8 +1943,11 @@ class Executor {
   }
 
   const std::string& name_;
+  std::string exec_name_;  // The template being executed: name_ or a {{define}}d one.
   std::string_view text_;
+  const TreeSet& trees_;
   const TemplateData& data_;
+  int template_depth_ = 0;
   tmpl::CallContext ctx_;
   std::vector<std::pair<std::string, Value>> vars_;
   const Node* at_ = nullptr;
@@ -1868,7 +1962,7 @@ class Executor {
 struct AlertTemplate::Impl {
   std::string name;
   std::string text;  // Prometheus's header followed by the user's template.
-  NodePtr root;
+  TreeSet trees;     // The main template (under `name`) and the {{define}}d ones.
 };
 
 AlertTemplate::AlertTemplate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1881,14 +1975,14 @@ Result<AlertTemplate> AlertTemplate::Parse(std::string_view name, std::string_vi
   impl->name = std::string(name);
   impl->text = std::string(kHeader) + std::string(text);
   Parser parser(impl->name, impl->text);
-  impl->root = parser.Parse();
-  if (impl->root == nullptr) return Error{parser.error()};
+  if (!parser.Parse()) return Error{parser.error()};
+  impl->trees = std::move(parser.trees());
   return AlertTemplate(std::move(impl));
 }
 
 Result<std::string> AlertTemplate::Execute(const TemplateData& data) const {
-  Executor executor(impl_->name, impl_->text, data);
-  Result<std::string> out = executor.Run(*impl_->root);
+  Executor executor(impl_->name, impl_->text, impl_->trees, data);
+  Result<std::string> out = executor.Run();
   if (!out.ok()) {
     return Error{"error executing template " + impl_->name + ": " + out.error().message};
   }

@@ -553,11 +553,11 @@ void FmtHex(const FmtFlags& f, std::string_view s, char verb, std::string* out) 
   Pad(f, hex, out);
 }
 
-void PrintArg(const Value& v, char verb, const FmtFlags& f, std::string* out);
+void PrintArg(const Value& v, int verb, const FmtFlags& f, std::string* out);
 
-void BadVerb(const Value& v, char verb, const FmtFlags& f, std::string* out) {
+void BadVerb(const Value& v, int verb, const FmtFlags& f, std::string* out) {
   *out += "%!";
-  *out += verb;
+  AppendUtf8(verb, out);
   *out += '(';
   if (v.kind == Kind::kInvalid) {
     *out += "<nil>";
@@ -569,7 +569,7 @@ void BadVerb(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   *out += ')';
 }
 
-void PrintMap(const Value& v, char verb, const FmtFlags& f, std::string* out) {
+void PrintMap(const Value& v, int verb, const FmtFlags& f, std::string* out) {
   *out += f.sharp_v ? "map[string]string{" : "map[";
   bool first = true;
   for (const Label& label : *v.map) {
@@ -582,7 +582,7 @@ void PrintMap(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   *out += f.sharp_v ? '}' : ']';
 }
 
-void PrintData(const Value& v, char verb, const FmtFlags& f, std::string* out) {
+void PrintData(const Value& v, int verb, const FmtFlags& f, std::string* out) {
   const TemplateData& d = *v.data;
   bool names = f.sharp_v || f.plus_v;
   if (f.sharp_v) *out += TypeName(v);
@@ -620,7 +620,7 @@ void FmtUnicode(const FmtFlags& flags, std::uint64_t u, std::string* out) {
   Pad(f, s, out);
 }
 
-void PrintInt(const Value& v, char verb, const FmtFlags& f, std::string* out) {
+void PrintInt(const Value& v, int verb, const FmtFlags& f, std::string* out) {
   bool negative = v.kind == Kind::kInt && v.i < 0;
   std::uint64_t u =
       negative ? 0 - static_cast<std::uint64_t>(v.i) : static_cast<std::uint64_t>(v.i);
@@ -691,7 +691,7 @@ std::string QuoteString(std::string_view s, const FmtFlags& f) {
   return GoQuote(s, f.plus);
 }
 
-void PrintString(const Value& v, char verb, const FmtFlags& f, std::string* out) {
+void PrintString(const Value& v, int verb, const FmtFlags& f, std::string* out) {
   if (verb == 'v' && f.sharp_v) return Pad(f, GoQuote(TruncateRunes(v.s, f)), out);
   switch (verb) {
     case 'v':
@@ -707,7 +707,7 @@ void PrintString(const Value& v, char verb, const FmtFlags& f, std::string* out)
   }
 }
 
-void PrintArg(const Value& v, char verb, const FmtFlags& f, std::string* out) {
+void PrintArg(const Value& v, int verb, const FmtFlags& f, std::string* out) {
   if (v.kind == Kind::kInvalid) {
     if (verb == 'v' || verb == 'T') return Pad(f, "<nil>", out);
     return BadVerb(v, verb, f, out);
@@ -750,28 +750,196 @@ void PrintArg(const Value& v, char verb, const FmtFlags& f, std::string* out) {
   }
 }
 
-// Parses a decimal number at format[*i]; Go caps widths at 1e6.
+bool TooLarge(std::int64_t x) { return x > 1000000 || x < -1000000; }
+
+// fmt's parsenum: digits at format[*i]; an absurdly long number consumes the rest.
 bool ParseNum(std::string_view format, std::size_t* i, int* num) {
-  if (*i >= format.size() || format[*i] < '0' || format[*i] > '9') return false;
   *num = 0;
-  while (*i < format.size() && format[*i] >= '0' && format[*i] <= '9') {
-    if (*num > 1000000) return false;
+  bool found = false;
+  for (; *i < format.size() && format[*i] >= '0' && format[*i] <= '9'; ++*i) {
+    if (TooLarge(*num)) {
+      *i = format.size();
+      *num = 0;
+      return false;
+    }
     *num = *num * 10 + (format[*i] - '0');
-    ++*i;
+    found = true;
   }
-  return true;
+  return found;
 }
 
-// A '*' width or precision: the argument must be an int.
+// A '*' width or precision: the next argument, which must be an int within 1e6.
 bool IntFromArg(std::span<const Value> args, std::size_t* argnum, int* num) {
+  *num = 0;
   if (*argnum >= args.size()) return false;
-  const Value& a = args[*argnum];
-  ++*argnum;
-  if (a.kind != Kind::kInt && a.kind != Kind::kUint8) return false;
-  if (a.i > 1000000 || a.i < -1000000) return false;
+  const Value& a = args[(*argnum)++];
+  if ((a.kind != Kind::kInt && a.kind != Kind::kUint8) || TooLarge(a.i)) return false;
   *num = static_cast<int>(a.i);
   return true;
 }
+
+// State of one fmt.Sprintf call (Go's pp.doPrintf).
+class Printer {
+ public:
+  Printer(std::string_view format, std::span<const Value> args) : format_(format), args_(args) {}
+
+  std::string Run() {
+    while (i_ < format_.size()) {
+      std::size_t pct = format_.find('%', i_);
+      if (pct == std::string_view::npos) pct = format_.size();
+      out_.append(format_.substr(i_, pct - i_));
+      i_ = pct;
+      if (i_ >= format_.size()) break;
+      ++i_;
+      if (!Directive()) break;
+    }
+    if (!reordered_ && argnum_ < args_.size()) AppendExtra();
+    return std::move(out_);
+  }
+
+ private:
+  // An explicit argument index "[n]" (1-based) at the current position.
+  bool ArgNumber() {
+    if (i_ >= format_.size() || format_[i_] != '[') return false;
+    reordered_ = true;
+    std::size_t close = format_.find(']', i_ + 1);
+    if (format_.size() - i_ < 3 || close == std::string_view::npos) {
+      ++i_;
+      good_argnum_ = false;
+      return false;
+    }
+    std::size_t j = i_ + 1;
+    int index = 0;
+    bool ok = ParseNum(format_.substr(0, close), &j, &index) && j == close;
+    i_ = close + 1;
+    if (ok && index >= 1 && static_cast<std::size_t>(index) <= args_.size()) {
+      argnum_ = index - 1;
+      return true;
+    }
+    good_argnum_ = false;
+    return ok;
+  }
+
+  void ParseFlags(FmtFlags* f) {
+    for (; i_ < format_.size(); ++i_) {
+      switch (format_[i_]) {
+        case '#':
+          f->sharp = true;
+          break;
+        case '0':
+          f->zero = !f->minus;
+          break;
+        case '+':
+          f->plus = true;
+          break;
+        case '-':
+          f->minus = true;
+          f->zero = false;
+          break;
+        case ' ':
+          f->space = true;
+          break;
+        default:
+          return;
+      }
+    }
+  }
+
+  bool ParseWidth(FmtFlags* f, bool after_index) {
+    if (i_ < format_.size() && format_[i_] == '*') {
+      ++i_;
+      f->wid_present = IntFromArg(args_, &argnum_, &f->wid);
+      if (!f->wid_present) out_ += "%!(BADWIDTH)";
+      if (f->wid < 0) {
+        f->wid = -f->wid;
+        f->minus = true;
+        f->zero = false;
+      }
+      return false;
+    }
+    f->wid_present = ParseNum(format_, &i_, &f->wid);
+    if (after_index && f->wid_present) good_argnum_ = false;  // "%[3]2d"
+    return after_index;
+  }
+
+  bool ParsePrecision(FmtFlags* f, bool after_index) {
+    if (i_ + 1 >= format_.size() || format_[i_] != '.') return after_index;
+    ++i_;
+    if (after_index) good_argnum_ = false;  // "%[3].2d"
+    after_index = ArgNumber();
+    if (i_ < format_.size() && format_[i_] == '*') {
+      ++i_;
+      f->prec_present = IntFromArg(args_, &argnum_, &f->prec);
+      if (f->prec < 0) {
+        f->prec = 0;
+        f->prec_present = false;
+      }
+      if (!f->prec_present) out_ += "%!(BADPREC)";
+      return false;
+    }
+    if (!ParseNum(format_, &i_, &f->prec)) f->prec = 0;
+    f->prec_present = true;
+    return after_index;
+  }
+
+  // One '%' directive; false when the format ended without a verb.
+  bool Directive() {
+    FmtFlags f;
+    good_argnum_ = true;
+    ParseFlags(&f);
+    bool after_index = ArgNumber();
+    after_index = ParseWidth(&f, after_index);
+    after_index = ParsePrecision(&f, after_index);
+    if (!after_index) ArgNumber();
+    if (i_ >= format_.size()) {
+      out_ += "%!(NOVERB)";
+      return false;
+    }
+    std::size_t width;
+    int verb = DecodeRune(format_, i_, &width);
+    i_ += width;
+    std::string verb_text;
+    AppendUtf8(verb, &verb_text);
+    if (verb == '%') {
+      out_ += '%';
+    } else if (!good_argnum_) {
+      out_ += "%!" + verb_text + "(BADINDEX)";
+    } else if (argnum_ >= args_.size()) {
+      out_ += "%!" + verb_text + "(MISSING)";
+    } else {
+      if (verb == 'w' || verb == 'v') {
+        verb = 'v';
+        f.sharp_v = f.sharp;
+        f.plus_v = f.plus;
+        f.sharp = f.plus = false;
+      }
+      PrintArg(args_[argnum_++], verb, f, &out_);
+    }
+    return true;
+  }
+
+  void AppendExtra() {
+    out_ += "%!(EXTRA ";
+    for (std::size_t k = argnum_; k < args_.size(); ++k) {
+      if (k > argnum_) out_ += ", ";
+      if (args_[k].kind == Kind::kInvalid) {
+        out_ += "<nil>";
+      } else {
+        out_ += TypeName(args_[k]) + "=";
+        PrintArg(args_[k], 'v', FmtFlags{}, &out_);
+      }
+    }
+    out_ += ')';
+  }
+
+  std::string_view format_;
+  std::span<const Value> args_;
+  std::string out_;
+  std::size_t i_ = 0;
+  std::size_t argnum_ = 0;
+  bool reordered_ = false;
+  bool good_argnum_ = true;
+};
 
 }  // namespace
 
@@ -802,98 +970,7 @@ std::string Sprintln(std::span<const Value> args) {
 }
 
 std::string Sprintf(std::string_view format, std::span<const Value> args) {
-  std::string out;
-  std::size_t argnum = 0;
-  std::size_t i = 0;
-  while (i < format.size()) {
-    std::size_t pct = format.find('%', i);
-    if (pct == std::string_view::npos) pct = format.size();
-    out.append(format.substr(i, pct - i));
-    i = pct;
-    if (i >= format.size()) break;
-    ++i;  // Skip '%'.
-    FmtFlags f;
-    for (; i < format.size(); ++i) {
-      char c = format[i];
-      if (c == '#') {
-        f.sharp = true;
-      } else if (c == '0') {
-        f.zero = !f.minus;
-      } else if (c == '+') {
-        f.plus = true;
-      } else if (c == '-') {
-        f.minus = true;
-        f.zero = false;
-      } else if (c == ' ') {
-        f.space = true;
-      } else {
-        break;
-      }
-    }
-    if (i < format.size() && format[i] == '*') {
-      ++i;
-      f.wid_present = IntFromArg(args, &argnum, &f.wid);
-      if (!f.wid_present) out += "%!(BADWIDTH)";
-      if (f.wid < 0) {
-        f.wid = -f.wid;
-        f.minus = true;
-        f.zero = false;
-      }
-    } else {
-      f.wid_present = ParseNum(format, &i, &f.wid);
-    }
-    if (i + 1 <= format.size() && i < format.size() && format[i] == '.') {
-      ++i;
-      if (i < format.size() && format[i] == '*') {
-        ++i;
-        f.prec_present = IntFromArg(args, &argnum, &f.prec);
-        if (f.prec < 0) {
-          f.prec = 0;
-          f.prec_present = false;
-        }
-        if (!f.prec_present) out += "%!(BADPREC)";
-      } else {
-        f.prec_present = true;
-        if (!ParseNum(format, &i, &f.prec)) f.prec = 0;
-      }
-    }
-    if (i >= format.size()) {
-      out += "%!(NOVERB)";
-      break;
-    }
-    char verb = format[i++];
-    if (verb == '%') {
-      out += '%';
-      continue;
-    }
-    if (argnum >= args.size()) {
-      out += "%!";
-      out += verb;
-      out += "(MISSING)";
-      continue;
-    }
-    if (verb == 'w') verb = 'v';
-    if (verb == 'v') {
-      f.sharp_v = f.sharp;
-      f.plus_v = f.plus;
-      f.sharp = f.plus = false;
-    }
-    PrintArg(args[argnum++], verb, f, &out);
-  }
-  if (argnum < args.size()) {
-    out += "%!(EXTRA ";
-    for (std::size_t k = argnum; k < args.size(); ++k) {
-      if (k > argnum) out += ", ";
-      if (args[k].kind == Kind::kInvalid) {
-        out += "<nil>";
-      } else {
-        out += TypeName(args[k]) + "=";
-        PrintArg(args[k], 'v', FmtFlags{}, &out);
-      }
-    }
-    out += ')';
-  }
-  return out;
+  return Printer(format, args).Run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1151,7 +1228,7 @@ bool EqualFoldAscii(std::string_view a, std::string_view b) {
 }
 
 // strconv's underscoreOK: '_' only between digits (a base prefix counts as a digit).
-bool UnderscoreOk(std::string_view s) {
+bool GoUnderscoreOk(std::string_view s) {
   char saw = '^';
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
   bool hex = false;
@@ -1215,7 +1292,7 @@ std::optional<std::string> FloatSyntax(std::string_view s) {
   } else if (hex) {
     return std::nullopt;
   }
-  if (i != s.size() || (underscores && !UnderscoreOk(s))) return std::nullopt;
+  if (i != s.size() || (underscores && !GoUnderscoreOk(s))) return std::nullopt;
   std::string clean;
   for (char c : s) {
     if (c != '_') clean += c;
@@ -1224,7 +1301,7 @@ std::optional<std::string> FloatSyntax(std::string_view s) {
 }
 
 // strconv.ParseFloat(s, 64), with its error texts.
-Result<double> ParseFloat(const std::string& s) {
+Result<double> GoParseFloat(const std::string& s) {
   std::string_view body = s;
   bool neg = false;
   bool sign = !body.empty() && (body[0] == '+' || body[0] == '-');
@@ -1252,7 +1329,7 @@ Result<double> ConvertToFloat(const Value& v) {
     case Kind::kFloat:
       return v.f;
     case Kind::kString:
-      return ParseFloat(v.s);
+      return GoParseFloat(v.s);
     case Kind::kInt:
       return static_cast<double>(v.i);
     case Kind::kInvalid:
@@ -1260,6 +1337,14 @@ Result<double> ConvertToFloat(const Value& v) {
     default:
       return Error{"can't convert " + TypeName(v) + " to float"};
   }
+}
+
+// Go's int64(f) on amd64: truncation, and the minimum int64 for NaN and out-of-range values
+// (where C++ would have undefined behaviour).
+std::int64_t GoInt64(double f) {
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (!(f >= -kTwo63 && f < kTwo63)) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(f);
 }
 
 std::string G4(double v) { return FormatFloat(v, 'g', 4); }
@@ -1313,9 +1398,7 @@ Result<Value> HumanizeDuration(std::span<const Value> args, const CallContext&) 
   if (std::fabs(v) < 1) return Value::String(ScaleUp(v, "s"));
   std::string sign = v < 0 ? "-" : "";
   v = std::fabs(v);
-  // Go's int64(v) conversion; values beyond int64 are implementation-defined there too.
-  auto duration =
-      v < 9.2e18 ? static_cast<std::int64_t>(v) : std::numeric_limits<std::int64_t>::min();
+  std::int64_t duration = GoInt64(v);
   std::int64_t seconds = duration % 60;
   std::int64_t minutes = (duration / 60) % 60;
   std::int64_t hours = (duration / 60 / 60) % 24;
@@ -1389,7 +1472,7 @@ Result<Value> HumanizeTimestamp(std::span<const Value> args, const CallContext&)
                  " cannot be represented as a nanoseconds timestamp since it overflows int64"};
   }
   // model.TimeFromUnixNano keeps milliseconds (truncating toward zero).
-  auto ms = static_cast<std::int64_t>(ns) / 1000000;
+  std::int64_t ms = GoInt64(ns) / 1000000;
   return Value::String(FormatUtcMillis(ms));
 }
 
@@ -1745,6 +1828,10 @@ const std::vector<FuncSpec>& Functions() {
 }
 
 }  // namespace
+
+Result<double> ParseFloat(const std::string& s) { return GoParseFloat(s); }
+
+bool UnderscoreOk(std::string_view s) { return GoUnderscoreOk(s); }
 
 const FuncSpec* FindFunction(std::string_view name) {
   for (const FuncSpec& fn : Functions()) {

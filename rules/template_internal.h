@@ -63,6 +63,12 @@ void AppendUtf8(std::int64_t r, std::string* out);
 /// unicode.IsLetter || unicode.IsDigit.
 bool IsLetterOrDigit(int r);
 
+/// strconv.ParseFloat(s, 64) with its syntax (underscores, 0x...p, inf/nan) and error texts.
+Result<double> ParseFloat(const std::string& s);
+
+/// strconv's underscoreOK: '_' only between digits or after a base prefix.
+bool UnderscoreOk(std::string_view s);
+
 /// How an argument is converted before a call (evalArg's target type).
 enum class ParamType {
   kAny,     // interface{} or reflect.Value: any value, nil allowed.

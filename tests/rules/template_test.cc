@@ -968,6 +968,101 @@ const TemplateCase kParseFloat[] = {
      "parsing \"infin\": invalid syntax>"},
 };
 
+// PrintfArgIndex (explicit argument indexes, bad widths and indexes): expectations printed by
+// promtool 2.42 (`promtool test rules`).
+const TemplateCase kPrintfArgIndex[] = {
+    {1.0,
+     "{{ printf \"%[2]s %[1]s\" \"a\" \"b\" }}|{{ printf \"%[3]d\" 1 2 }}|{{ printf \"%[0]d\" 1 "
+     "}}|{{ printf \"%[x]d\" 1 }}|{{ printf \"%[1]*d\" 5 }}|{{ printf \"%[2]*[1]d\" 12 5 }}",
+     "b a|%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)|%!d(MISSING)|   12"},
+    {1.0,
+     "{{ printf \"%d %d %[1]d %d\" 1 2 }}|{{ printf \"%[1]d\" 1 2 3 }}|{{ printf \"%[\" 1 }}|{{ "
+     "printf \"%[1\" 1 }}|{{ printf \"%[]d\" 1 }}|{{ printf \"%.[2]*[1]f\" 3.14159 2 }}",
+     "1 2 1 2|1|%!(NOVERB)|%!(NOVERB)|%!d(BADINDEX)|3.14"},
+    {1.0,
+     "{{ printf \"%é\" 1 }}|{{ printf \"%.\" 1 }}|{{ printf \"%.d\" 0 }}|{{ printf \"%3.[1]d\" 7 "
+     "}}|{{ printf \"%[1]3d\" 7 }}|{{ printf \"%99999999999d\" 1 }}|{{ printf \"%*d\" 9999999 1 }}",
+     "%!é(int=1)|%!.(int=1)||  7|%!d(BADINDEX)|%!(NOVERB)%!(EXTRA int=1)|%!(BADWIDTH)1"},
+    {1.0,
+     "{{ printf \"%-*d|\" -5 1 }}|{{ printf \"%.*d|\" -1 5 }}|{{ printf \"%*d\" 1.5 2 }}|{{ printf "
+     "\"%[5]d %d\" 1 2 }}|{{ printf \"%v%%%v\" 1 }}",
+     "1    ||%!(BADPREC)5||%!(BADWIDTH)2|%!d(BADINDEX) 1|1%%!v(MISSING)"},
+};
+
+// RangeAssign (Go 1.19 quirks of range with `=` and variable scoping): expectations printed by
+// promtool 2.42 (`promtool test rules`).
+const TemplateCase kRangeAssign[] = {
+    {1.0, "{{ $x := 1 }}{{ range $x = $labels }}{{ $x }},{{ end }}{{ $x }}",
+     "host:9100,node,critical,critical"},
+    {1.0,
+     "{{ $x := 1 }}{{ $y := 2 }}{{ range $x = $labels }}{{ $x }}{{ $y }},{{ end }}{{ $x }}{{ $y }}",
+     "map[instance:host:9100 job:node severity:critical]host:9100,map[instance:host:9100 job:node "
+     "severity:critical]node,map[instance:host:9100 job:node "
+     "severity:critical]critical,map[instance:host:9100 job:node severity:critical]critical"},
+    {1.0,
+     "{{ $k := 1 }}{{ $v := 2 }}{{ range $k, $v = $labels }}{{ $k }}{{ $v }},{{ end }}{{ $k }}{{ "
+     "$v }}",
+     "instancehost:9100,jobnode,severitycritical,severitycritical"},
+    {1.0, "{{ range $i := 3 }}{{ $i }}{{ end }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:127: "
+     "executing \"__alert_T\" at <3>: range can't iterate over 3>"},
+    {1.0, "{{ $x := 0 }}{{ range $k, $v := $labels }}{{ $x = $k }}{{ end }}{{ $x }}", "severity"},
+    {1.0, "{{ if $x := 1 }}{{ $x = 2 }}{{ $x }}{{ end }}", "2"},
+};
+
+// Define ({{define}}, {{template}}, {{block}}): expectations printed by promtool 2.42 (`promtool
+// test rules`).
+const TemplateCase kDefine[] = {
+    {1.0,
+     "{{ define \"x\" }}[{{ . }}]{{ end }}{{ template \"x\" $labels.job }}{{ template \"x\" }}{{ "
+     "template \"x\" 1.5 }}",
+     "[node][<no value>][1.5]"},
+    {1.0,
+     "{{ define \"inst\" }}{{ .instance }}{{ end }}{{ template \"inst\" $labels }}|{{ block \"b\" "
+     "$value }}v={{ . }}{{ end }}|{{ template \"b\" 2 }}",
+     "host:9100|v=1|v=2"},
+    {1.0, "{{ define \"e\" }}{{ humanize . }}{{ end }}{{ template \"e\" \"bad\" }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:131: "
+     "executing \"e\" at <humanize .>: error calling humanize: strconv.ParseFloat: parsing "
+     "\"bad\": invalid syntax>"},
+    {1.0, "{{ define \"e\" }}ok{{ $ }}{{ end }}{{ template \"e\" $labels }}",
+     "okmap[instance:host:9100 job:node severity:critical]"},
+    {1.0, "{{ template \"nope\" }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:124: "
+     "executing \"__alert_T\" at <{{template \"nope\"}}>: template \"nope\" not defined>"},
+    {1.0, "{{ define \"d\" }}{{ .Nope }}{{ end }}{{ template \"d\" . }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:131: "
+     "executing \"d\" at <.Nope>: can't evaluate field Nope in type struct { Labels "
+     "map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }>"},
+    {1.0,
+     "{{ define \"v\" }}{{ $x := . }}{{ $x }}{{ end }}{{ $x := 5 }}{{ template \"v\" 3 }}{{ $x }}",
+     "35"},
+    {1.0, "{{ template \"t\" $y := 4 }}{{ $y }}{{ define \"t\" }}t{{ . }}{{ end }}", "t44"},
+};
+
+// NumberLiterals: expectations printed by promtool 2.42 (`promtool test rules`).
+const TemplateCase kNumberLiterals[] = {
+    {1.0,
+     "{{ 0x1.8p1 }}|{{ 1_000.5 }}|{{ 08.5 }}|{{ +0x10 }}|{{ -0 }}|{{ 0x_1 }}|{{ 1e1_0 }}|{{ -0x1e "
+     "}}|{{ 0x1e }}|{{ 1.0 }}|{{ 1e2 }}|{{ -9223372036854775808 }}",
+     "3|1000.5|8.5|16|0|1|1e+10|-30|30|1|100|-9223372036854775808"},
+};
+
+// HumanizeExtremes (int64 limits of Go's conversions): expectations printed by promtool 2.42
+// (`promtool test rules`).
+const TemplateCase kHumanizeExtremes[] = {
+    {9.223372036854776e+18, "{{ humanizeTimestamp $value }}|{{ humanizeDuration $value }}",
+     "<error expanding template: error executing template __alert_T: template: __alert_T:1:115: "
+     "executing \"__alert_T\" at <humanizeTimestamp $value>: error calling humanizeTimestamp: "
+     "9.223372036854776e+18 cannot be represented as a nanoseconds timestamp since it overflows "
+     "int64>"},
+    {9223372036854700.0, "{{ humanizeDuration $value }}", "106751991167d 7h 11m 40s"},
+    {9.3e+18, "{{ humanizeDuration $value }}", "-106751991167300d -15h -30m -8s"},
+    {-9.3e+18, "{{ humanizeDuration $value }}", "--106751991167300d -15h -30m -8s"},
+    {9223372036.854774, "{{ humanizeTimestamp $value }}", "2262-04-11 23:47:16.854 +0000 UTC"},
+    {-9223372036.854774, "{{ humanizeTimestamp $value }}", "1677-09-21 00:12:43.146 +0000 UTC"},
+};
+
 // Parse errors as `promtool check rules` 2.42 reports them.
 const ParseCase kParseErrors[] = {
     {"{{ .X }", "template: __alert_T:1: unexpected \"}\" in operand"},
@@ -1088,21 +1183,46 @@ const ParseCase kGeneratedParseCases[] = {
     {"continue.Labels:'a'1end", ""},
 };
 
-TEST(TemplateTest, ValueFormattingMatchesGo) { ExpectExpansions(kBasics); }
+// {{define}}, {{template}} and {{block}} as `promtool check rules` 2.42 reports them.
+const ParseCase kDefineParseCases[] = {
+    {"{{ define \"x\" }}a{{ end }}{{ define \"x\" }}b{{ end }}",
+     "template: __alert_T:1: template: multiple definition of template \"x\""},
+    {"{{ define \"x\" }}  {{ end }}{{ define \"x\" }}b{{ end }}", ""},
+    {"{{ define 1 }}{{ end }}", "template: __alert_T:1: unexpected \"1\" in define clause"},
+    {"{{ define \"x\" 1 }}{{ end }}", "template: __alert_T:1: unexpected \"1\" in define clause"},
+    {"{{ define \"x\" }}", "template: __alert_T:1: unexpected EOF"},
+    {"{{ define \"x\" }}{{ else }}{{ end }}",
+     "template: __alert_T:1: unexpected {{else}} in define clause"},
+    {"{{ if 1 }}{{ define \"x\" }}{{ end }}{{ end }}",
+     "template: __alert_T:1: unexpected <define> in command"},
+    {"{{ template x }}", "template: __alert_T:1: unexpected \"x\" in template clause"},
+    {"{{ template \"x\" | }}", "template: __alert_T:1: unexpected \"|\" in template clause"},
+    {"{{ block \"x\" }}{{ end }}", "template: __alert_T:1: missing value for block clause"},
+    {"{{ define \"x\" }}{{ $labels }}{{ end }}",
+     "template: __alert_T:1: undefined variable \"$labels\""},
+    {"{{ define \"x\" }}{{ break }}{{ end }}",
+     "template: __alert_T:1: {{break}} outside {{range}}"},
+    {"{{ range $labels }}{{ define \"x\" }}{{ end }}{{ end }}",
+     "template: __alert_T:1: unexpected <define> in command"},
+    {"{{ define \"__alert_T\" }}b{{ end }}",
+     "template: __alert_T:1: template: multiple definition of template \"__alert_T\""},
+};
 
-TEST(TemplateTest, HumanizeFamilyMatchesPromtool) { ExpectExpansions(kHumanize); }
-
-TEST(TemplateTest, BuiltinsAndPrometheusFunctions) { ExpectExpansions(kBuiltins); }
-
-TEST(TemplateTest, ControlFlowTrimPrintfAndErrorPositions) { ExpectExpansions(kSemantics); }
-
-TEST(TemplateTest, FloatBinaryAndHexVerbs) { ExpectExpansions(kFloatBits); }
-
-TEST(TemplateTest, GeneratedTemplatesMatchPromtool) { ExpectExpansions(kGenerated); }
-
-TEST(TemplateTest, PrintfMatchesGoFmt) { ExpectExpansions(kPrintf); }
-
-TEST(TemplateTest, NumericStringsParseLikeStrconv) { ExpectExpansions(kParseFloat); }
+// Number literals as `promtool check rules` 2.42 reports them.
+const ParseCase kNumberParseCases[] = {
+    {"{{ 0x1.8 }}", "template: __alert_T:1: illegal number syntax: \"0x1.8\""},
+    {"{{ 0x1.8p1 }}", ""},
+    {"{{ 1_000.5 }}", ""},
+    {"{{ 1e400 }}", "template: __alert_T:1: illegal number syntax: \"1e400\""},
+    {"{{ 0b2 }}", "template: __alert_T:1: bad number syntax: \"0b2\""},
+    {"{{ 08 }}", "template: __alert_T:1: integer overflow: \"08\""},
+    {"{{ 0o8 }}", "template: __alert_T:1: bad number syntax: \"0o8\""},
+    {"{{ 1__0 }}", "template: __alert_T:1: illegal number syntax: \"1__0\""},
+    {"{{ +0x10 }}", ""},
+    {"{{ -0 }}", ""},
+    {"{{ 0x_1 }}", ""},
+    {"{{ 1e1_0 }}", ""},
+};
 
 void ExpectParseResults(std::span<const ParseCase> cases) {
   for (const ParseCase& c : cases) {
@@ -1117,9 +1237,50 @@ void ExpectParseResults(std::span<const ParseCase> cases) {
   }
 }
 
+TEST(TemplateTest, ValueFormattingMatchesGo) { ExpectExpansions(kBasics); }
+
+TEST(TemplateTest, HumanizeFamilyMatchesPromtool) {
+  ExpectExpansions(kHumanize);
+  ExpectExpansions(kHumanizeExtremes);
+}
+
+TEST(TemplateTest, BuiltinsAndPrometheusFunctions) { ExpectExpansions(kBuiltins); }
+
+TEST(TemplateTest, ControlFlowTrimPrintfAndErrorPositions) { ExpectExpansions(kSemantics); }
+
+TEST(TemplateTest, FloatBinaryAndHexVerbs) { ExpectExpansions(kFloatBits); }
+
+TEST(TemplateTest, GeneratedTemplatesMatchPromtool) { ExpectExpansions(kGenerated); }
+
+TEST(TemplateTest, PrintfMatchesGoFmt) { ExpectExpansions(kPrintf); }
+
+TEST(TemplateTest, PrintfArgumentIndexes) { ExpectExpansions(kPrintfArgIndex); }
+
+TEST(TemplateTest, RangeVariablesLikeGo119) { ExpectExpansions(kRangeAssign); }
+
+TEST(TemplateTest, DefinedTemplates) { ExpectExpansions(kDefine); }
+
+TEST(TemplateTest, NumberLiteralsLikeStrconv) {
+  ExpectExpansions(kNumberLiterals);
+  ExpectParseResults(kNumberParseCases);
+}
+
+TEST(TemplateTest, NumericStringsParseLikeStrconv) { ExpectExpansions(kParseFloat); }
+
 TEST(TemplateTest, ParseErrorsMatchGo) { ExpectParseResults(kParseErrors); }
 
 TEST(TemplateTest, GeneratedParseCasesMatchGo) { ExpectParseResults(kGeneratedParseCases); }
+
+TEST(TemplateTest, DefineParseCasesMatchGo) { ExpectParseResults(kDefineParseCases); }
+
+TEST(TemplateTest, RecursiveTemplatesAreBounded) {
+  EXPECT_EQ(ExpandTemplate(
+                kName, "{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" 1 }}",
+                Data(1)),
+            "<error expanding template: error executing template __alert_T: template: "
+            "__alert_T:1:140: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template "
+            "depth (100) (opsagent limit)>");
+}
 
 TEST(TemplateTest, QueryFunctionsAreRejectedAtParseTime) {
   for (const char* fn : {"query", "first", "label", "value", "strvalue", "sortByLabel"}) {
