@@ -1,10 +1,12 @@
-// opsagent CLI: run, check, version.
+// opsagent CLI: run, check, test rules, version.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +20,7 @@
 #include "agent/core/self_metrics.h"
 #include "agent/http/api_server.h"
 #include "agent/http/metrics_server.h"
+#include "rules/unittest.h"
 
 namespace {
 
@@ -28,6 +31,7 @@ constexpr char kUsage[] = R"(usage: opsagent <command> [flags]
 commands:
   run      collect, evaluate and serve (default config: embedded)
   check    validate a config file: opsagent check --config FILE
+  test     run promtool-style rule unit tests: opsagent test rules FILE...
   version  print version and revision
 
 flags for run:
@@ -118,6 +122,29 @@ int Check(const Args& args) {
   return 0;
 }
 
+// `test rules FILE...` takes positional files, which ParseArgs's flag grammar does not allow, so
+// it is dispatched before it. Exit codes as promtool's: 1 for a failed test or a missing file.
+int TestRules(int argc, char** argv) {
+  if (argc < 3 || std::string(argv[2]) != "rules") {
+    std::fprintf(stderr, "opsagent: usage: opsagent test rules FILE...\n");
+    return 2;
+  }
+  std::vector<std::string> files(argv + 3, argv + argc);
+  if (files.empty()) {
+    std::fprintf(stderr, "opsagent: error: required argument 'test-rule-file' not provided\n");
+    return 1;
+  }
+  for (const auto& file : files) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+      std::fprintf(stderr, "opsagent: error: path '%s' does not exist\n", file.c_str());
+      return 1;
+    }
+  }
+  opsagent::rules::StreamTestOutput output(std::cout, std::cerr);
+  return opsagent::rules::RunRuleUnitTests(files, output);
+}
+
 int Run(const Args& args) {
   LoadResult loaded = LoadFromArgs(args);
   if (!loaded.ok()) {
@@ -190,6 +217,7 @@ int Run(const Args& args) {
 
 int main(int argc, char** argv) {
   opsagent::core::ConfigureLogging("info", "text");
+  if (argc >= 2 && std::string(argv[1]) == "test") return TestRules(argc, argv);
   Args args = ParseArgs(argc, argv);
   if (args.command == "help" || args.command == "--help" || args.command == "-h") {
     std::fputs(kUsage, stdout);
