@@ -194,18 +194,20 @@ class RuleFileParser {
         Add(node["labels"].Mark(), where + ": invalid label name: " + name);
       }
       if (rule.kind == RuleKind::kAlerting)
-        CheckTemplate(node["labels"], where, "label", name, value);
+        CheckTemplate(node["labels"], where, "label", name, value, rule.name);
     }
     for (const auto& [name, value] : rule.annotations) {
       if (!IsLabelName(name))
         Add(node["annotations"].Mark(), where + ": invalid annotation name: " + name);
-      CheckTemplate(node["annotations"], where, "annotation", name, value);
+      CheckTemplate(node["annotations"], where, "annotation", name, value, rule.name);
     }
   }
 
   void CheckTemplate(const YAML::Node& map, const std::string& where, const char* kind,
-                     const std::string& name, const std::string& text) {
-    auto parsed = AlertTemplate::Parse("__alert_" + name, text);
+                     const std::string& name, const std::string& text,
+                     const std::string& alert_name) {
+    // Named as Prometheus names it when expanding, so messages match what it would say.
+    auto parsed = AlertTemplate::Parse("__alert_" + alert_name, text);
     if (!parsed.ok()) {
       Add(map[name].Mark(),
           where + ": invalid " + kind + " template for " + name + ": " + parsed.error().message);

@@ -29,9 +29,9 @@ class AlertTemplate {
   /// Parses `text`; errors read like Go's: `template: NAME:LINE: function "x" not defined`.
   static Result<AlertTemplate> Parse(std::string_view name, std::string_view text);
 
-  /// Renders with `data`; an execution error (bad printf argument, missing key is *not* one:
-  /// Go prints `<no value>`) is returned as Error like Prometheus's
-  /// `error executing template NAME: ...`.
+  /// Renders with `data`; an execution error (calling a function with the wrong types, a step or
+  /// output limit) is returned as Error like Prometheus's `error executing template NAME: ...`.
+  /// Not errors, as in Go: a missing label renders as "", a bad printf verb as `%!d(...)`.
   Result<std::string> Execute(const TemplateData& data) const;
 
  private:

@@ -158,10 +158,11 @@ struct AggregateExpr final : Expr {
   ExprPtr expr;
   std::vector<std::string> grouping;
   bool without = false;
-  bool grouping_given = false;  ///< `by ()` was written (printer keeps it)
+  bool grouping_given = false;  ///< a by/without clause was written (`sum by () (x)` prints as
+                                ///< `sum(x)`, as in Prometheus)
 };
 
-/// A function's signature, from the table in rules/promql/function_signatures.cc.
+/// A function's signature, from the table in rules/promql/functions.cc.
 struct FunctionSignature {
   std::string name;
   std::vector<ValueType> arg_types;

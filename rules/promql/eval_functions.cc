@@ -48,6 +48,22 @@ bool IsDateFunction(std::string_view name) {
   return name == "day_of_week" || name == "hour" || name == "minute";
 }
 
+// Go's math.Log2 and math.Log10 (which Prometheus calls): log2 splits off the binary exponent so
+// powers of two are exact, and log10 is log2 scaled, not glibc's log10 (they differ in the last
+// bit, e.g. for log10(5), and promtool unit tests compare values exactly).
+double GoLog2(double x) {
+  int exp = 0;
+  const double frac = std::frexp(x, &exp);
+  if (frac == 0.5) return static_cast<double>(exp - 1);
+  constexpr double kInvLn2 = 1.442695040888963407359924681001892137426645954152985934135;
+  return std::log(frac) * kInvLn2 + static_cast<double>(exp);
+}
+
+double GoLog10(double x) {
+  constexpr double kLn2OverLn10 = 0.301029995663981195213738894724493026768189881462108541310;
+  return GoLog2(x) * kLn2OverLn10;
+}
+
 std::function<double(double)> SimpleFunction(std::string_view name) {
   static const std::unordered_map<std::string_view, double (*)(double)> kTable = {
       {"abs", [](double v) { return std::fabs(v); }},
@@ -56,8 +72,8 @@ std::function<double(double)> SimpleFunction(std::string_view name) {
       {"exp", [](double v) { return std::exp(v); }},
       {"sqrt", [](double v) { return std::sqrt(v); }},
       {"ln", [](double v) { return std::log(v); }},
-      {"log2", [](double v) { return std::log2(v); }},
-      {"log10", [](double v) { return std::log10(v); }},
+      {"log2", &GoLog2},
+      {"log10", &GoLog10},
   };
   auto it = kTable.find(name);
   if (it == kTable.end()) return nullptr;
