@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc)
 ARGS       ?=
 SOURCES     = $(shell git ls-files '*.cc' '*.h' 2>/dev/null || find agent collectors rules tests bench -name '*.cc' -o -name '*.h')
 
-.PHONY: all deps build run test unit asan format format-check lint bench clean
+.PHONY: all deps build run test unit asan fuzz format format-check lint bench clean
 
 all: build
 
@@ -21,16 +21,24 @@ build: deps
 run: build
 	$(BUILD)/agent/opsagent run $(ARGS)
 
-# Everything CI checks: formatting, the full suite, then the unit tests again under ASan+UBSan.
+# Everything CI checks: formatting, the full suite, the unit tests again under ASan+UBSan, then a
+# bounded libFuzzer run of the PromQL parser.
 test: build format-check
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 600
 	$(MAKE) --no-print-directory asan
+	$(MAKE) --no-print-directory fuzz
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DOPSAGENT_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS) --target collectors_test agent_test rules_test
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS) -L unit --timeout 600
+
+# The PromQL parser under libFuzzer (clang, ASan, UBSan) for FUZZ_SECONDS; fails on any crash,
+# hang (5 s per input) or memory over 1 GiB.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz-parser
 
 format:
 	clang-format -i $(SOURCES)
@@ -51,4 +59,4 @@ bench: deps
 	$(BENCH_BUILD)/bench/parsers_bench --benchmark_min_time=0.2
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz
