@@ -4,6 +4,7 @@
 #include <glob.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -34,7 +35,11 @@ std::vector<std::string> ExpandPatterns(const config::Config& config,
     glob_t matches{};
     const int rc = glob(path.c_str(), 0, nullptr, &matches);
     if (rc == 0) {
-      for (std::size_t i = 0; i < matches.gl_pathc; ++i) files.emplace_back(matches.gl_pathv[i]);
+      for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
+        // A file matched by several patterns is loaded once, as Prometheus does.
+        std::string file = matches.gl_pathv[i];
+        if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
+      }
     } else if (rc != GLOB_NOMATCH || !HasGlobChars(pattern)) {
       problems->push_back(config.source + ": rule_files: \"" + pattern + "\" matches no file (" +
                           path.string() + ")");
@@ -177,7 +182,13 @@ void RuleEngine::RestoreState(std::int64_t now_ms) {
 }
 
 void RuleEngine::OnCycle(const collectors::Families& families, std::int64_t t_ms) {
-  store_->AppendBatch(kCollectSource, t_ms, FamiliesToSamples(families));
+  // Rule health (from the previous evaluation) is ingested with the cycle, so rules such as the
+  // pack's OpsagentRuleEvaluationFailing can read it, as Prometheus reads its own metrics.
+  LabeledSamples samples = FamiliesToSamples(families);
+  LabeledSamples health = FamiliesToSamples(HealthFamilies());
+  samples.insert(samples.end(), std::make_move_iterator(health.begin()),
+                 std::make_move_iterator(health.end()));
+  store_->AppendBatch(kCollectSource, t_ms, samples);
   manager_->EvaluateDue(t_ms);
   store_->Collect(t_ms);
   SaveState(t_ms);
@@ -204,6 +215,12 @@ void RuleEngine::SaveState(std::int64_t now_ms) {
 collectors::Families RuleEngine::Families() const {
   collectors::Families families =
       SamplesToFamilies(manager_->Output(), "Result of an opsagent rule.");
+  collectors::Families health = HealthFamilies();
+  std::move(health.begin(), health.end(), std::back_inserter(families));
+  return families;
+}
+
+collectors::Families RuleEngine::HealthFamilies() const {
   collectors::MetricSet set;
   for (const rules::GroupStatus& group : manager_->Status()) {
     const collectors::Labels labels = {{"rule_group", group.file + ";" + group.name}};
@@ -239,9 +256,7 @@ collectors::Families RuleEngine::Families() const {
   set.Counter("opsagent_rule_store_dropped_samples_total",
               "Samples dropped by the rule store (out of order or over a bound).",
               static_cast<double>(stats.dropped_samples));
-  collectors::Families health = set.Take();
-  std::move(health.begin(), health.end(), std::back_inserter(families));
-  return families;
+  return set.Take();
 }
 
 }  // namespace opsagent::core

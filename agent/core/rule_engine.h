@@ -49,6 +49,8 @@ class RuleEngine {
 
   /// Rule results (recording rules, ALERTS, ALERTS_FOR_STATE), rule health and store metrics.
   collectors::Families Families() const;
+  /// Only the rule health and store metrics (also ingested with every cycle).
+  collectors::Families HealthFamilies() const;
 
   const rules::MemoryStore& store() const { return *store_; }
   const rules::Manager& manager() const { return *manager_; }
