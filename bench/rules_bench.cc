@@ -274,13 +274,13 @@ std::string CounterRule(int m, int variant) {
   switch (variant) {
     case 0:
       return "alert: HighRate" + std::to_string(m) + "\n    expr: rate(" + c +
-             "[5m]) > 40\n    for: 2m\n    labels: {severity: warning}\n    annotations:\n"
+             "[5m]) > 49\n    for: 2m\n    labels: {severity: warning}\n    annotations:\n"
              "      summary: 'rate {{ $value | humanize }} on {{ $labels.instance }}'";
     case 1:
       return "record: job:" + c + ":rate5m\n    expr: sum by (job) (rate(" + c + "[5m]))";
     case 2:
       return "alert: JobRateHigh" + std::to_string(m) + "\n    expr: sum by (job) (rate(" + c +
-             "[5m])) > 200\n    for: 5m";
+             "[5m])) > 450\n    for: 5m";
     case 3:
       return "record: instance:" + c + ":increase1m\n    expr: increase(" + c + "[1m])";
     case 4:
@@ -293,9 +293,9 @@ std::string CounterRule(int m, int variant) {
       return "record: job:" + c + ":top3\n    expr: topk by (job) (3, rate(" + c + "[5m]))";
     case 7:
       return "alert: RateOverGauge" + std::to_string(m) + "\n    expr: rate(" + c +
-             "[5m]) > on(instance, job) (" + gauge + " * 100)";
+             "[5m]) > on(instance, job) (" + gauge + " * 150)";
     case 8:
-      return "alert: IrateHigh" + std::to_string(m) + "\n    expr: irate(" + c + "[1m]) > 45";
+      return "alert: IrateHigh" + std::to_string(m) + "\n    expr: irate(" + c + "[1m]) > 49.5";
     default:
       return "alert: FewActive" + std::to_string(m) + "\n    expr: count by (job) (rate(" + c +
              "[5m]) > 0) < 5";
@@ -308,10 +308,10 @@ std::string GaugeRule(int m, int variant) {
   switch (variant) {
     case 0:
       return "alert: UsageHigh" + std::to_string(m) + "\n    expr: avg_over_time(" + g +
-             "[5m]) > 0.75\n    for: 5m\n    labels: {severity: critical}";
+             "[5m]) > 0.85\n    for: 5m\n    labels: {severity: critical}";
     case 1:
       return "alert: WillFill" + std::to_string(m) + "\n    expr: predict_linear(" + g +
-             "[30m], 4 * 3600) > 1";
+             "[30m], 3600) > 0.95";
     case 2:
       return "record: job:" + g + ":max10m\n    expr: max by (job) (max_over_time(" + g + "[10m]))";
     case 3:
@@ -325,7 +325,7 @@ std::string GaugeRule(int m, int variant) {
       return "alert: Growing" + std::to_string(m) + "\n    expr: deriv(" + g + "[10m]) > 0.001";
     case 7:
       return "alert: BothHigh" + std::to_string(m) + "\n    expr: " + g +
-             " > 0.7 and on(instance) " + other + " > 0.7";
+             " > 0.8 and on(instance) " + other + " > 0.8";
     case 8:
       return "record: instance:" + g + ":quantile90_5m\n    expr: quantile_over_time(0.9, " + g +
              "[5m])";
@@ -345,7 +345,8 @@ std::string HistogramRule(int m, int variant) {
            "[5m])))";
   }
   return "alert: SlowRequests" + std::to_string(m) + "_" + std::to_string(variant) +
-         "\n    expr: histogram_quantile(" + quantile + ", rate(" + b + "[5m])) > 0.5\n    for: 1m";
+         "\n    expr: histogram_quantile(" + quantile + ", rate(" + b +
+         "[5m])) > 2.45\n    for: 1m";
 }
 
 std::string SyntheticRuleFile() {

@@ -171,6 +171,20 @@ bool XorIterator::ReadBit(bool* bit) {
 
 bool XorIterator::ReadBits(int nbits, std::uint64_t* out) {
   if (bit_pos_ + static_cast<std::size_t>(nbits) > data_.size() * 8) return false;
+  const std::size_t byte_pos = bit_pos_ / 8;
+  if (nbits > 0 && byte_pos + 8 <= data_.size()) {
+    // One 8-byte load instead of a loop per byte: decoding dominates range selectors' cost.
+    const int offset = static_cast<int>(bit_pos_ % 8);
+    std::uint64_t word = 0;
+    for (int i = 0; i < 8; ++i) word = (word << 8) | data_[byte_pos + i];
+    word <<= offset;
+    std::uint64_t value = word >> (64 - nbits);
+    const int extra = nbits - (64 - offset);  // bits past the loaded word, at most 7
+    if (extra > 0) value |= data_[byte_pos + 8] >> (8 - extra);
+    bit_pos_ += static_cast<std::size_t>(nbits);
+    *out = value;
+    return true;
+  }
   std::uint64_t value = 0;
   while (nbits > 0) {
     int offset = static_cast<int>(bit_pos_ % 8);
