@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 namespace opsagent::rules {
 namespace {
@@ -170,19 +171,21 @@ bool XorIterator::ReadBit(bool* bit) {
 }
 
 bool XorIterator::ReadBits(int nbits, std::uint64_t* out) {
-  if (bit_pos_ + static_cast<std::size_t>(nbits) > data_.size() * 8) return false;
+  const std::size_t end_pos = bit_pos_ + static_cast<std::size_t>(nbits);
+  if (end_pos > data_.size() * 8) return false;
   const std::size_t byte_pos = bit_pos_ / 8;
-  if (nbits > 0 && byte_pos + 8 <= data_.size()) {
-    // One 8-byte load instead of a loop per byte: decoding dominates range selectors' cost.
+  if (nbits > 0 && byte_pos + 9 <= data_.size()) {
+    // One unaligned 8-byte load instead of a loop per byte: decoding is most of what range
+    // selectors cost. The bit offset (<= 7) may push the last few wanted bits into a 9th byte.
+    std::uint64_t word;
+    std::memcpy(&word, data_.data() + byte_pos, sizeof(word));
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
     const int offset = static_cast<int>(bit_pos_ % 8);
-    std::uint64_t word = 0;
-    for (int i = 0; i < 8; ++i) word = (word << 8) | data_[byte_pos + i];
-    word <<= offset;
-    std::uint64_t value = word >> (64 - nbits);
-    const int extra = nbits - (64 - offset);  // bits past the loaded word, at most 7
+    std::uint64_t value = (word << offset) >> (64 - nbits);
+    const int extra = offset + nbits - 64;
     if (extra > 0) value |= data_[byte_pos + 8] >> (8 - extra);
-    bit_pos_ += static_cast<std::size_t>(nbits);
     *out = value;
+    bit_pos_ = end_pos;
     return true;
   }
   std::uint64_t value = 0;
@@ -311,6 +314,12 @@ void ChunkedHistory::DropBefore(std::int64_t t) {
 
 void ChunkedHistory::AppendRange(std::int64_t mint, std::int64_t maxt,
                                  std::vector<Point>* out) const {
+  // One allocation per series instead of log2(points) regrowths of the caller's vector.
+  std::size_t upper_bound = 0;
+  for (const XorChunk& chunk : chunks_) {
+    if (chunk.MaxTime() >= mint && chunk.MinTime() <= maxt) upper_bound += chunk.NumSamples();
+  }
+  out->reserve(out->size() + upper_bound + 1);  // + 1: the latest sample the store may add
   for (const XorChunk& chunk : chunks_) {
     if (chunk.MaxTime() < mint) continue;
     if (chunk.MinTime() > maxt) break;
