@@ -292,9 +292,17 @@ bool XorIterator::Next() {
 
 // ---- ChunkedHistory ---------------------------------------------------------------------------
 
+bool ChunkedHistory::ChunkFull(std::int64_t t) const {
+  const XorChunk& last = chunks_.back();
+  if (last.NumSamples() >= kMaxSamplesPerChunk) return true;
+  if (max_chunk_span_ms_ <= 0 || last.NumSamples() < kMinSamplesPerChunk) return false;
+  std::int64_t span;
+  return __builtin_sub_overflow(t, last.MinTime(), &span) || span >= max_chunk_span_ms_;
+}
+
 bool ChunkedHistory::Append(std::int64_t t, double v) {
   if (!chunks_.empty() && t <= chunks_.back().MaxTime()) return false;
-  if (chunks_.empty() || chunks_.back().NumSamples() >= kMaxSamplesPerChunk) {
+  if (chunks_.empty() || ChunkFull(t)) {
     if (!chunks_.empty()) chunks_.back().Compact();
     chunks_.emplace_back();
   }

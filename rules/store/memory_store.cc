@@ -193,7 +193,10 @@ struct MemoryStore::Impl {
       return;
     }
     s.history_denied = false;
-    s.history = std::make_unique<ChunkedHistory>();
+    // Half the retention: a read decodes at most that much before its range, and the series
+    // holds at most 1.5x its retention.
+    const std::int64_t span = s.retention_ms == kForever ? 0 : s.retention_ms / 2;
+    s.history = std::make_unique<ChunkedHistory>(span);
     if (s.latest.t != kNoSample) s.history->Append(s.latest.t, s.latest.v);
     ++history_series;
   }
