@@ -463,7 +463,9 @@ std::vector<Series> MemoryStore::Select(const std::vector<LabelMatcher>& matcher
                                         std::int64_t mint, std::int64_t maxt) const {
   std::lock_guard lock(impl_->mu);
   std::vector<Series> out;
-  for (SeriesId id : impl_->Matching(matchers)) {
+  const IdList ids = impl_->Matching(matchers);
+  out.reserve(ids.size());
+  for (SeriesId id : ids) {
     const MemSeries& s = impl_->series.at(id);
     Series series;
     Impl::PointsIn(s, mint, maxt, &series.points);
