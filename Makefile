@@ -57,6 +57,9 @@ bench: deps
 	cmake --build $(BENCH_BUILD) -j$(JOBS)
 	bench/side_by_side.sh $(BENCH_BUILD)/agent/opsagent
 	$(BENCH_BUILD)/bench/parsers_bench --benchmark_min_time=0.2
+	$(BENCH_BUILD)/bench/store_bench --benchmark_counters_tabular=true
+	$(BENCH_BUILD)/bench/rules_bench --benchmark_counters_tabular=true --benchmark_repetitions=3 \
+	  --benchmark_report_aggregates_only=true
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) build-fuzz

@@ -1,5 +1,5 @@
-// Micro-benchmarks of the rule store: an hour of node-like samples (density in bytes/sample) and
-// selection with an equality matcher. Run with
+// Micro-benchmarks of the rule store: an hour and six hours (the retention target) of node-like
+// samples (density in bytes/sample) and selection with an equality matcher. Run with
 // build-bench/bench/store_bench --benchmark_counters_tabular=true.
 #include <benchmark/benchmark.h>
 
@@ -26,7 +26,8 @@ using opsagent::rules::StoreStats;
 constexpr int kSeries = 10'000;
 constexpr int kSeriesPerMetric = 10;
 constexpr std::int64_t kIntervalMs = 15'000;
-constexpr int kCycles = 240;  // one hour at 15 s
+constexpr int kCycles = 240;            // one hour at 15 s
+constexpr int kCycles6h = 6 * kCycles;  // 1,440 samples per series
 constexpr std::int64_t kStartMs = 1'700'000'000'000;
 
 // Kinds of series and their shares, taken from the proportions in tests/fixtures/e2e-output.txt
@@ -127,29 +128,34 @@ StoreOptions HourOptions() {
   return options;
 }
 
-// Every series wanted for an hour, as a rule with rate(x[1h]) over everything would.
-std::vector<HistoryNeed> HourNeed() {
-  return {HistoryNeed{.matchers = {}, .retention_ms = 3'600'000}};
+// Every series wanted for `cycles` intervals, as a rule with rate(x[1h]) (or [6h]) over
+// everything would.
+std::vector<HistoryNeed> NeedFor(int cycles) {
+  return {HistoryNeed{.matchers = {}, .retention_ms = cycles * kIntervalMs}};
 }
+std::vector<HistoryNeed> HourNeed() { return NeedFor(kCycles); }
 
-void FillHour(MemoryStore& store, Workload& workload) {
-  for (int cycle = 0; cycle < kCycles; ++cycle) {
+void Fill(MemoryStore& store, Workload& workload, int cycles) {
+  for (int cycle = 0; cycle < cycles; ++cycle) {
     std::int64_t t = kStartMs + cycle * kIntervalMs;
     store.AppendBatch("collect", t, workload.batch);
     workload.Advance();
   }
-  store.Collect(kStartMs + (kCycles - 1) * kIntervalMs);
+  store.Collect(kStartMs + (cycles - 1) * kIntervalMs);
 }
+void FillHour(MemoryStore& store, Workload& workload) { Fill(store, workload, kCycles); }
 
-void BM_StoreAppendHour(benchmark::State& state) {
+// Fills a fresh store with state.range(0) cycles of all 10,000 series and reports its density.
+void BM_StoreAppend(benchmark::State& state) {
+  const int cycles = static_cast<int>(state.range(0));
   StoreStats stats;
   for (auto _ : state) {
     state.PauseTiming();
     Workload workload;
     auto store = std::make_unique<MemoryStore>(HourOptions());
-    store->SetHistoryNeeds(HourNeed());
+    store->SetHistoryNeeds(NeedFor(cycles));
     state.ResumeTiming();
-    FillHour(*store, workload);
+    Fill(*store, workload, cycles);
     state.PauseTiming();
     stats = store->Stats();
     store.reset();
@@ -160,10 +166,16 @@ void BM_StoreAppendHour(benchmark::State& state) {
   state.counters["samples"] = samples;
   state.counters["bytes_per_sample"] = static_cast<double>(stats.bytes) / samples;
   state.counters["memory_bytes_per_sample"] = static_cast<double>(stats.memory_bytes) / samples;
+  state.counters["samples_per_series"] = samples / static_cast<double>(stats.series);
   state.counters["appends_per_second"] = benchmark::Counter(
-      static_cast<double>(kSeries) * kCycles, benchmark::Counter::kIsIterationInvariantRate);
+      static_cast<double>(kSeries) * cycles, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_StoreAppendHour)->Unit(benchmark::kMillisecond);
+// One hour, and the 6 h retention of the density target (1,440 samples per series at 15 s).
+BENCHMARK(BM_StoreAppend)
+    ->ArgName("cycles")
+    ->Arg(kCycles)
+    ->Arg(kCycles6h)
+    ->Unit(benchmark::kMillisecond);
 
 // 1,000 Selects of one metric name (10 series) each, over the lookback (instant selector) or
 // the whole hour (range selector), against a store holding the hour above.

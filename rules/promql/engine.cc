@@ -192,11 +192,17 @@ Matrix Evaluator::SelectMatrix(const MatrixSelector& selector, std::int64_t t, b
   for (const auto& series : Loaded(vs, selector.range_ms)) {
     auto first = std::lower_bound(series.points.begin(), series.points.end(), mint,
                                   [](const Point& p, std::int64_t v) { return p.t < v; });
-    Series slice{series.labels, {}};
-    for (auto it = first; it != series.points.end() && it->t <= maxt; ++it) {
+    auto last = std::upper_bound(first, series.points.end(), maxt,
+                                 [](std::int64_t v, const Point& p) { return v < p.t; });
+    // Sized once and labelled only when kept: this runs for every series of every range
+    // selector of every rule.
+    Series slice;
+    slice.points.reserve(static_cast<std::size_t>(last - first));
+    for (auto it = first; it != last; ++it) {
       if (!IsStaleMarker(it->v)) slice.points.push_back(*it);
     }
     if (slice.points.empty()) continue;
+    slice.labels = series.labels;
     total += slice.points.size();
     out.push_back(std::move(slice));
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 namespace opsagent::rules {
 namespace {
@@ -170,7 +171,23 @@ bool XorIterator::ReadBit(bool* bit) {
 }
 
 bool XorIterator::ReadBits(int nbits, std::uint64_t* out) {
-  if (bit_pos_ + static_cast<std::size_t>(nbits) > data_.size() * 8) return false;
+  const std::size_t end_pos = bit_pos_ + static_cast<std::size_t>(nbits);
+  if (end_pos > data_.size() * 8) return false;
+  const std::size_t byte_pos = bit_pos_ / 8;
+  if (nbits > 0 && byte_pos + 9 <= data_.size()) {
+    // One unaligned 8-byte load instead of a loop per byte: decoding is most of what range
+    // selectors cost. The bit offset (<= 7) may push the last few wanted bits into a 9th byte.
+    std::uint64_t word;
+    std::memcpy(&word, data_.data() + byte_pos, sizeof(word));
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+    const int offset = static_cast<int>(bit_pos_ % 8);
+    std::uint64_t value = (word << offset) >> (64 - nbits);
+    const int extra = offset + nbits - 64;
+    if (extra > 0) value |= data_[byte_pos + 8] >> (8 - extra);
+    *out = value;
+    bit_pos_ = end_pos;
+    return true;
+  }
   std::uint64_t value = 0;
   while (nbits > 0) {
     int offset = static_cast<int>(bit_pos_ % 8);
@@ -275,9 +292,17 @@ bool XorIterator::Next() {
 
 // ---- ChunkedHistory ---------------------------------------------------------------------------
 
+bool ChunkedHistory::ChunkFull(std::int64_t t) const {
+  const XorChunk& last = chunks_.back();
+  if (last.NumSamples() >= kMaxSamplesPerChunk) return true;
+  if (max_chunk_span_ms_ <= 0 || last.NumSamples() < kMinSamplesPerChunk) return false;
+  std::int64_t span;
+  return __builtin_sub_overflow(t, last.MinTime(), &span) || span >= max_chunk_span_ms_;
+}
+
 bool ChunkedHistory::Append(std::int64_t t, double v) {
   if (!chunks_.empty() && t <= chunks_.back().MaxTime()) return false;
-  if (chunks_.empty() || chunks_.back().NumSamples() >= kMaxSamplesPerChunk) {
+  if (chunks_.empty() || ChunkFull(t)) {
     if (!chunks_.empty()) chunks_.back().Compact();
     chunks_.emplace_back();
   }
@@ -297,6 +322,12 @@ void ChunkedHistory::DropBefore(std::int64_t t) {
 
 void ChunkedHistory::AppendRange(std::int64_t mint, std::int64_t maxt,
                                  std::vector<Point>* out) const {
+  // One allocation per series instead of log2(points) regrowths of the caller's vector.
+  std::size_t upper_bound = 0;
+  for (const XorChunk& chunk : chunks_) {
+    if (chunk.MaxTime() >= mint && chunk.MinTime() <= maxt) upper_bound += chunk.NumSamples();
+  }
+  out->reserve(out->size() + upper_bound + 1);  // + 1: the latest sample the store may add
   for (const XorChunk& chunk : chunks_) {
     if (chunk.MaxTime() < mint) continue;
     if (chunk.MinTime() > maxt) break;

@@ -97,6 +97,15 @@ class ChunkedHistory {
  public:
   /// Prometheus's target too: small enough that trimming by whole chunks wastes little.
   static constexpr int kMaxSamplesPerChunk = 120;
+  /// The span limit below never cuts a chunk shorter than this (each chunk costs ~16 bytes of
+  /// header and a heap block).
+  static constexpr int kMinSamplesPerChunk = 16;
+
+  ChunkedHistory() = default;
+  /// Also cuts a chunk once it spans `max_chunk_span_ms` (0: no limit). Reads decode a chunk
+  /// from its start and trimming drops whole chunks, so a series kept for minutes wants chunks
+  /// of minutes: its range reads decode less and it holds less than a 120-sample chunk.
+  explicit ChunkedHistory(std::int64_t max_chunk_span_ms) : max_chunk_span_ms_(max_chunk_span_ms) {}
 
   /// Appends a sample; false (and nothing stored) when t is not after the last sample.
   bool Append(std::int64_t t, double v);
@@ -115,8 +124,11 @@ class ChunkedHistory {
   bool empty() const { return chunks_.empty(); }
 
  private:
+  bool ChunkFull(std::int64_t t) const;
+
   std::vector<XorChunk> chunks_;
   std::size_t num_samples_ = 0;
+  std::int64_t max_chunk_span_ms_ = 0;
 };
 
 }  // namespace opsagent::rules

@@ -193,7 +193,10 @@ struct MemoryStore::Impl {
       return;
     }
     s.history_denied = false;
-    s.history = std::make_unique<ChunkedHistory>();
+    // Half the retention: a read decodes at most that much before its range, and the series
+    // holds at most 1.5x its retention.
+    const std::int64_t span = s.retention_ms == kForever ? 0 : s.retention_ms / 2;
+    s.history = std::make_unique<ChunkedHistory>(span);
     if (s.latest.t != kNoSample) s.history->Append(s.latest.t, s.latest.v);
     ++history_series;
   }
@@ -460,7 +463,9 @@ std::vector<Series> MemoryStore::Select(const std::vector<LabelMatcher>& matcher
                                         std::int64_t mint, std::int64_t maxt) const {
   std::lock_guard lock(impl_->mu);
   std::vector<Series> out;
-  for (SeriesId id : impl_->Matching(matchers)) {
+  const IdList ids = impl_->Matching(matchers);
+  out.reserve(ids.size());
+  for (SeriesId id : ids) {
     const MemSeries& s = impl_->series.at(id);
     Series series;
     Impl::PointsIn(s, mint, maxt, &series.points);

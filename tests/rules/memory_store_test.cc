@@ -170,14 +170,15 @@ TEST(MemoryStoreTest, LongestMatchingRetentionWinsAndCollectTrimsWholeChunks) {
                          {.matchers = {Eq("job", "j")}, .retention_ms = 60'000}});
   Labels x = L({{"__name__", "x"}, {"job", "j"}});
   for (int i = 0; i < 250; ++i) store.Append(x, i * 1000, i);
-  // now - 60 s = 189 s: the chunk [0 s, 119 s] goes, [120 s, 239 s] and [240 s, 249 s] stay.
+  // A 60 s retention cuts chunks spanning 30 s: [0 s, 29 s], [30 s, 59 s], ... now - 60 s =
+  // 189 s: the chunks up to [150 s, 179 s] go, [180 s, 209 s] and the later ones stay.
   store.Collect(249'000);
   StoreStats stats = store.Stats();
-  EXPECT_EQ(stats.samples, 130u);
+  EXPECT_EQ(stats.samples, 70u);
   auto got = store.Select({Eq("__name__", "x")}, kMin, kMax);
   ASSERT_EQ(got.size(), 1u);
-  ASSERT_EQ(got[0].points.size(), 130u);
-  EXPECT_EQ(got[0].points.front(), (Point{120'000, 120}));
+  ASSERT_EQ(got[0].points.size(), 70u);
+  EXPECT_EQ(got[0].points.front(), (Point{180'000, 180}));
   EXPECT_EQ(got[0].points.back(), (Point{249'000, 249}));
 }
 
