@@ -31,6 +31,7 @@ const std::set<std::string> kVolatileValues = {
     "node_filesystem_files",
     "node_filesystem_files_free",
     "opsagent_rule_store_memory_bytes",
+    "opsagent_rule_store_series",  // rule health joins the store from the second cycle on
 };
 // Series whose labels change too (the revision changes with every commit).
 const std::set<std::string> kVolatileSeries = {"opsagent_build_info"};
