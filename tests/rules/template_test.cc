@@ -12,6 +12,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace opsagent::rules {
@@ -1305,6 +1306,26 @@ TEST(TemplateTest, ParseOnceExecuteMany) {
   TemplateData other = Data(0.5);
   other.labels = Labels::FromPairs({{"job", "api"}});
   EXPECT_EQ(*tmpl.Execute(other), "api at 500m");
+}
+
+TEST(TemplateTest, ExecuteIsReentrant) {
+  Result<AlertTemplate> parsed = AlertTemplate::Parse(
+      kName,
+      "{{ range $k, $v := $labels }}{{ $k }}={{ $v | reReplaceAll \"o+\" \"0\" }} "
+      "{{ end }}{{ humanize $value }}");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const AlertTemplate& tmpl = *parsed;
+  std::vector<std::string> outputs(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      TemplateData data = Data(1000.0 * (t + 1));
+      for (int i = 0; i < 200; ++i) outputs[t] = *tmpl.Execute(data);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(outputs[0], "instance=h0st:9100 job=n0de severity=critical 1k");
+  EXPECT_EQ(outputs[3], "instance=h0st:9100 job=n0de severity=critical 4k");
 }
 
 TEST(TemplateTest, ExecuteErrorNamesTemplateAndPosition) {
