@@ -45,30 +45,11 @@ ElemResult ElemBinop(BinaryOp op, double lhs, double rhs) {
   }
 }
 
-bool IsComparisonOp(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::kEql:
-    case BinaryOp::kNeq:
-    case BinaryOp::kGtr:
-    case BinaryOp::kLss:
-    case BinaryOp::kGte:
-    case BinaryOp::kLte:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool IsSetOp(BinaryOp op) {
-  return op == BinaryOp::kAnd || op == BinaryOp::kOr || op == BinaryOp::kUnless;
-}
-
-// Arithmetic changes the meaning of the value, so the metric name goes (comparisons keep it).
-bool DropsMetricName(BinaryOp op) { return !IsComparisonOp(op) && !IsSetOp(op); }
+bool DropsMetricName(BinaryOp op) { return !IsComparison(op) && !IsSetOperator(op); }
 
 double ScalarBinop(BinaryOp op, double lhs, double rhs) {
   ElemResult r = ElemBinop(op, lhs, rhs);
-  if (IsComparisonOp(op)) return r.keep ? 1 : 0;
+  if (IsComparison(op)) return r.keep ? 1 : 0;
   return r.value;
 }
 
@@ -79,7 +60,7 @@ Vector VectorScalarBinop(BinaryOp op, Vector vec, double scalar, bool swap, bool
     double rv = swap ? sample.v : scalar;
     ElemResult r = ElemBinop(op, lv, rv);
     // The vector element's value is the result of a filter, whichever side it is on.
-    if (IsComparisonOp(op) && swap) r.value = rv;
+    if (IsComparison(op) && swap) r.value = rv;
     if (return_bool) {
       r.value = r.keep ? 1 : 0;
       r.keep = true;
@@ -255,7 +236,7 @@ Value Evaluator::EvalBinary(const BinaryExpr& expr, std::int64_t t) {
     return out;
   }
   VectorMatching defaults;
-  if (IsSetOp(expr.op)) defaults.card = Cardinality::kManyToMany;
+  if (IsSetOperator(expr.op)) defaults.card = Cardinality::kManyToMany;
   const VectorMatching& m = expr.matching ? *expr.matching : defaults;
   Vector l = EvalVector(*expr.lhs, t);
   Vector r = EvalVector(*expr.rhs, t);
