@@ -19,26 +19,6 @@ namespace {
 
 constexpr std::size_t kMaxRuleFileBytes = 16 * 1024 * 1024;
 
-bool IsLabelName(std::string_view s) {
-  if (s.empty()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
-
-bool IsMetricName(std::string_view s) {
-  if (s.empty()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
-    if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
-
 bool IsAbsent(const YAML::Node& node) { return !node.IsDefined() || node.IsNull(); }
 
 class RuleFileParser {
@@ -174,7 +154,7 @@ class RuleFileParser {
 
   void CheckRule(const YAML::Node& node, const RuleDef& rule, const std::string& where) {
     if (rule.kind == RuleKind::kRecording) {
-      if (!IsMetricName(rule.name)) {
+      if (!IsValidMetricName(rule.name)) {
         Add(node["record"].Mark(), where + ": invalid recording rule name: " + rule.name);
       }
       if (!IsAbsent(node["annotations"])) {
@@ -186,18 +166,18 @@ class RuleFileParser {
         Add(node["keep_firing_for"].Mark(),
             where + ": invalid field 'keep_firing_for' in recording rule");
       }
-    } else if (!IsLabelName(rule.name)) {
+    } else if (!IsValidLabelName(rule.name)) {
       Add(node["alert"].Mark(), where + ": invalid alert name: " + rule.name);
     }
     for (const auto& [name, value] : rule.labels) {
-      if (!IsLabelName(name) || name == kMetricNameLabel) {
+      if (!IsValidLabelName(name) || name == kMetricNameLabel) {
         Add(node["labels"].Mark(), where + ": invalid label name: " + name);
       }
       if (rule.kind == RuleKind::kAlerting)
         CheckTemplate(node["labels"], where, "label", name, value, rule.name);
     }
     for (const auto& [name, value] : rule.annotations) {
-      if (!IsLabelName(name))
+      if (!IsValidLabelName(name))
         Add(node["annotations"].Mark(), where + ": invalid annotation name: " + name);
       CheckTemplate(node["annotations"], where, "annotation", name, value, rule.name);
     }

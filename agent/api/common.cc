@@ -5,9 +5,9 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
-#include <nlohmann/json.hpp>
 
 #include "agent/api/api.h"
+#include "agent/api/json.h"
 #include "rules/promql/duration.h"
 
 namespace opsagent::api {
@@ -76,11 +76,10 @@ std::optional<std::int64_t> ParseRfc3339(std::string_view s) {
 
 void WriteError(httplib::Response& res, int http_status, std::string_view type,
                 std::string_view message) {
-  nlohmann::ordered_json body = {
+  Json body = {
       {"status", "error"}, {"errorType", std::string(type)}, {"error", std::string(message)}};
   res.status = http_status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
-                  kJsonContentType);
+  res.set_content(Dump(body), kJsonContentType);
 }
 
 void WriteSuccess(httplib::Response& res, const std::string& data_json) {

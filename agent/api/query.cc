@@ -2,26 +2,19 @@
 // query limits (timeout, sample count), and answer in Prometheus's JSON shapes.
 #include <httplib.h>
 
-#include <nlohmann/json.hpp>
-
 #include "agent/api/api.h"
+#include "agent/api/json.h"
 #include "rules/promql/engine.h"
 #include "rules/promql/parser.h"
 
 namespace opsagent::api {
 namespace {
 
-using json = nlohmann::ordered_json;
+using json = Json;
 namespace promql = rules::promql;
 
 // Prometheus refuses ranges that would return more points than this per series.
 constexpr std::int64_t kMaxPointsPerSeries = 11000;
-
-json LabelsJson(const rules::Labels& labels) {
-  json out = json::object();
-  for (const auto& label : labels) out[label.name] = label.value;
-  return out;
-}
 
 json PointJson(std::int64_t t_ms, double v) {
   return json::array({JsonTimestamp(t_ms), promql::FormatValue(v)});
@@ -54,10 +47,6 @@ json ResultJson(const promql::Value& value) {
     data["result"] = std::move(result);
   }
   return data;
-}
-
-std::string Dump(const json& data) {
-  return data.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 void InvalidParam(httplib::Response& res, std::string_view name, const std::string& message) {

@@ -4,23 +4,17 @@
 
 #include <charconv>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "agent/api/api.h"
+#include "agent/api/json.h"
 #include "rules/promql/printer.h"
 
 namespace opsagent::api {
 namespace {
 
-using json = nlohmann::ordered_json;
+using json = Json;
 
 constexpr char kGoZeroTime[] = "0001-01-01T00:00:00Z";
-
-json LabelsJson(const rules::Labels& labels) {
-  json out = json::object();
-  for (const auto& label : labels) out[label.name] = label.value;
-  return out;
-}
 
 json PairsJson(const std::vector<std::pair<std::string, std::string>>& pairs) {
   json out = json::object();
@@ -79,10 +73,6 @@ json RuleJson(const rules::RuleStatus& rule) {
   out["annotations"] = PairsJson(rule.def.annotations);
   out["alerts"] = std::move(alerts);
   return out;
-}
-
-std::string Dump(const json& data) {
-  return data.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace

@@ -3,15 +3,15 @@
 #include <httplib.h>
 
 #include <limits>
-#include <nlohmann/json.hpp>
 
 #include "agent/api/api.h"
+#include "agent/api/json.h"
 #include "rules/promql/parser.h"
 
 namespace opsagent::api {
 namespace {
 
-using json = nlohmann::ordered_json;
+using json = Json;
 using Selectors = std::vector<std::vector<rules::LabelMatcher>>;
 
 constexpr std::int64_t kMinTime = std::numeric_limits<std::int64_t>::min() / 2;
@@ -50,20 +50,6 @@ bool ReadRange(const httplib::Request& req, httplib::Response& res, std::int64_t
   return true;
 }
 
-std::string Dump(const json& data) {
-  return data.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-bool IsLabelName(std::string_view s) {
-  if (s.empty()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 void HandleSeries(const ApiContext& context, const httplib::Request& req, httplib::Response& res) {
@@ -93,7 +79,7 @@ void HandleLabels(const ApiContext& context, const httplib::Request& req, httpli
 void HandleLabelValues(const ApiContext& context, const httplib::Request& req,
                        httplib::Response& res) {
   const std::string name = req.matches.size() > 1 ? req.matches[1].str() : "";
-  if (!IsLabelName(name)) {
+  if (!rules::IsValidLabelName(name)) {
     WriteError(res, 400, "bad_data", "invalid label name: \"" + name + "\"");
     return;
   }

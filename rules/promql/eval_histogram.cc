@@ -40,17 +40,6 @@ void EnsureMonotonic(std::vector<Bucket>& buckets) {
 
 }  // namespace
 
-bool IsValidLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::optional<double> ParseGoFloat(std::string_view text) {
   if (text.empty() || text.find_first_of(" \t\n\v\f\r_") != std::string_view::npos) {
     return std::nullopt;

@@ -118,8 +118,6 @@ struct Bucket {
 double BucketQuantile(double q, std::vector<Bucket>& buckets);
 /// Go's strconv.ParseFloat(text, 64) for label values ("+Inf", "1e3", ...); nullopt if invalid.
 std::optional<double> ParseGoFloat(std::string_view text);
-/// Prometheus's model.LabelName.IsValid(): [a-zA-Z_][a-zA-Z0-9_]*.
-bool IsValidLabelName(std::string_view name);
 
 /// Sorting order of Prometheus's vectorByValueHeap (NaN lowest), strict weak ordering.
 bool LessNaNFirst(double a, double b);

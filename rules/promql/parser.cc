@@ -179,16 +179,6 @@ bool IsMaybeLabel(TokenType type) {
   }
 }
 
-bool IsLabelName(std::string_view s) {
-  if (s.empty()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool alpha = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -533,7 +523,7 @@ class Parser {
         Unexpected("grouping opts", "label");
         return false;
       }
-      if (!IsLabelName(label.text)) {
+      if (!IsValidLabelName(label.text)) {
         Unexpected("grouping opts", "label");
         return false;
       }

@@ -167,4 +167,23 @@ LabelsBuilder& LabelsBuilder::Del(std::string_view name) {
 
 Labels LabelsBuilder::Build() const { return Labels::FromVector(labels_); }
 
+namespace {
+
+bool IsNameOf(std::string_view name, bool allow_colon) {
+  if (name.empty()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool letter =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (allow_colon && c == ':');
+    if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool IsValidLabelName(std::string_view name) { return IsNameOf(name, false); }
+
+bool IsValidMetricName(std::string_view name) { return IsNameOf(name, true); }
+
 }  // namespace opsagent::rules

@@ -75,6 +75,11 @@ class LabelsBuilder {
   std::vector<Label> labels_;
 };
 
+/// Prometheus's label-name syntax: [a-zA-Z_][a-zA-Z0-9_]*.
+bool IsValidLabelName(std::string_view name);
+/// Prometheus's metric-name syntax: [a-zA-Z_:][a-zA-Z0-9_:]*.
+bool IsValidMetricName(std::string_view name);
+
 /// Go's strconv.Quote-compatible quoting for label values in error messages and ToString.
 std::string QuoteGo(std::string_view value);
 

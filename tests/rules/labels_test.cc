@@ -39,5 +39,17 @@ TEST(MatcherTest, RegexIsFullyAnchored) {
   EXPECT_TRUE(ne->MatchesEmpty());
 }
 
+TEST(LabelNamesTest, ValidNamesFollowPrometheusSyntax) {
+  EXPECT_TRUE(IsValidLabelName("_a1"));
+  EXPECT_FALSE(IsValidLabelName(""));
+  EXPECT_FALSE(IsValidLabelName("1a"));
+  EXPECT_FALSE(IsValidLabelName("a:b"));
+  EXPECT_FALSE(IsValidLabelName("bad-label"));
+  EXPECT_TRUE(IsValidMetricName("job:up:sum"));
+  EXPECT_TRUE(IsValidMetricName(":a"));
+  EXPECT_FALSE(IsValidMetricName("9x"));
+  EXPECT_FALSE(IsValidMetricName("bad name"));
+}
+
 }  // namespace
 }  // namespace opsagent::rules
