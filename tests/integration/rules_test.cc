@@ -2,6 +2,7 @@
 // and alerts endpoints, and alert state surviving a restart in the middle of `for`.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -170,6 +171,23 @@ TEST_F(RulesTest, AlertStateSurvivesARestartInTheMiddleOfFor) {
       << *body;
   EXPECT_EQ(ValueOf(*body, "ALERTS_FOR_STATE{alertname=\"AgentRunsLong\""), active_at_before);
   EXPECT_NE(agent->Log().find("restored 2 alerts"), std::string::npos) << agent->Log();
+}
+
+TEST_F(RulesTest, ReloadWithABadRuleFileKeepsTheRunningRules) {
+  auto agent = Start();
+  ASSERT_TRUE(agent->WaitForLine("agent:cycles:rate", std::chrono::seconds(30))) << agent->Log();
+  std::ofstream(dir_ + "/agent.yml") << "groups:\n  - name: agent\n    rules:\n"
+                                     << "      - record: broken\n        expr: sum(\n";
+  agent->Signal(SIGHUP);
+  auto failed =
+      agent->WaitForLine("opsagent_config_last_reload_successful 0", std::chrono::seconds(20));
+  ASSERT_TRUE(failed) << agent->Log();
+  EXPECT_NE(agent->Log().find(dir_ + "/agent.yml:5:"), std::string::npos) << agent->Log();
+  // The old rules still run: their group is listed and their results are still produced.
+  AgentProcess::Response rules = agent->ApiGet("/api/v1/rules");
+  EXPECT_NE(rules.body.find("\"name\":\"agent:cycles:rate\""), std::string::npos) << rules.body;
+  EXPECT_EQ(rules.body.find("broken"), std::string::npos);
+  EXPECT_NE(failed->find("\nagent:cycles:rate"), std::string::npos);
 }
 
 }  // namespace
